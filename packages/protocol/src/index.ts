@@ -1,0 +1,4 @@
+export * from './limits';
+export * from './events';
+export * from './ecommerce';
+export * from './ingest';

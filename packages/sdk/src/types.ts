@@ -1,0 +1,137 @@
+import type {
+  ConsentCategory,
+  ConsentContext,
+  EventContext,
+  JsonObject,
+  PortraitEvent,
+  RejectedEvent,
+} from '@portrait/protocol';
+
+/**
+ * Public types of the SDK. This file is the contract between the core and its
+ * plugins (capture, web vitals, personalize): plugins import types only from here
+ * and never import the core's implementation; the core never imports a plugin.
+ */
+
+export type ConsentMode = 'required' | 'optional';
+
+export interface InitOptions {
+  /** Public write key of the source (`wk_...`). Required. */
+  writeKey: string;
+  /** Collector origin, e.g. `https://collect.example.com`. Default: the page's origin. */
+  host?: string;
+  /**
+   * `'required'`: default-deny (GDPR): nothing is stored or sent until
+   * `consent.grant()` (or a TCF CMP) says so. `'optional'`: opt-out model: tracking
+   * runs until `consent.deny()`/`withdraw()`. Default `'optional'`.
+   */
+  consent?: ConsentMode;
+  /** Plugins to install (capture, vitals, personalize...). */
+  plugins?: Plugin[];
+  /** Events per batch (default 20). */
+  flushAt?: number;
+  /** Longest wait before a batch is sent, ms (default 2000). */
+  flushInterval?: number;
+  /** Queue bound by count (default 1000). Past it, the oldest events are evicted. */
+  maxQueueEvents?: number;
+  /** Queue bound by bytes of JSON (default 1,000,000). */
+  maxQueueBytes?: number;
+  /** Follow an IAB TCF v2.2 CMP (`__tcfapi`) when one is on the page (default true). */
+  tcf?: boolean;
+  /** Log warnings (wrong shapes, dropped events) to the console. */
+  debug?: boolean;
+}
+
+/** Consent controls: `portrait.consent`. */
+export interface ConsentApi {
+  /** Grant categories (all when omitted). Persists the decision and sends held events. */
+  grant(categories?: ConsentCategory[]): void;
+  /** Deny everything: held events are dropped, nothing is stored or sent. */
+  deny(): void;
+  /**
+   * Withdraw an earlier grant: sending stops at once, the queue and every identifier
+   * the SDK stored are purged; `erase: true` also asks the collector to erase the profile.
+   */
+  withdraw(options?: { erase?: boolean }): void;
+  /** Current state. `status` is `'pending'` until the visitor decided (required mode). */
+  get(): ConsentState;
+}
+
+export interface ConsentState {
+  status: 'pending' | 'granted' | 'denied';
+  categories: Record<ConsentCategory, boolean>;
+  /** Global Privacy Control is on: `marketing` is denied. */
+  gpc: boolean;
+  source: 'api' | 'tcf' | 'default';
+}
+
+/** Per-call options accepted by track/page/identify/group/alias. */
+export interface CallOptions {
+  /** Merged into the event's context. */
+  context?: Partial<EventContext>;
+  /** Override the timestamp (Date or ISO string). */
+  timestamp?: Date | string;
+  /** Override the anonymous id for this event. */
+  anonymousId?: string;
+}
+
+export interface DeliveredInfo {
+  /** messageIds the collector acknowledged (stored, or already stored). */
+  messageIds: string[];
+}
+
+export interface DeliveryError {
+  /** `'rejected'`: the collector refused these events; `'http'`: a non-retryable status; `'storage'`: IndexedDB failed (memory fallback in use); `'evicted'`: queue bound reached. */
+  kind: 'rejected' | 'http' | 'storage' | 'evicted';
+  message: string;
+  status?: number;
+  messageIds?: string[];
+  rejected?: RejectedEvent[];
+}
+
+export interface SdkEvents {
+  error: DeliveryError;
+  delivered: DeliveredInfo;
+  /** Fired after consent changes. */
+  consent: ConsentState;
+  /** Fired for every event accepted into the pipeline (after enrichment). Plugins use it. */
+  event: PortraitEvent;
+}
+
+/**
+ * What a plugin sees. Everything here is safe to call before consent: the core
+ * holds or drops according to the visitor's decision.
+ */
+export interface Core {
+  readonly options: Readonly<InitOptions>;
+  track(event: string, properties?: JsonObject, options?: CallOptions): void;
+  page(name?: string, properties?: JsonObject, options?: CallOptions): void;
+  identify(userId?: string | null, traits?: JsonObject, options?: CallOptions): void;
+  /**
+   * Add a step that edits each event (e.g. adds `context.campaign` or
+   * `context.session`) after the core built it and before it is queued.
+   */
+  addEnricher(enrich: (event: PortraitEvent) => void): void;
+  on<K extends keyof SdkEvents>(name: K, cb: (payload: SdkEvents[K]) => void): () => void;
+  consent: ConsentApi;
+  /**
+   * Small persistent key-value store for plugins (localStorage, namespaced).
+   * It writes nothing until analytics consent is granted (reads return undefined
+   * before), and is purged on withdraw.
+   */
+  storage: {
+    get(key: string): string | undefined;
+    set(key: string, value: string): void;
+    remove(key: string): void;
+  };
+  /** Debug-mode warning (no-op unless `debug: true`). */
+  warn(message: string, detail?: unknown): void;
+}
+
+export interface Plugin {
+  name: string;
+  /** Called once, after the core is ready. May return a teardown. Must never throw into the page. */
+  setup(core: Core): void | (() => void);
+}
+
+export type { ConsentCategory, ConsentContext, JsonObject, PortraitEvent };
