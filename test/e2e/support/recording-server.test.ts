@@ -56,6 +56,18 @@ describe('recording server', () => {
     expect(server.messageIds()).toEqual(['h1']);
   });
 
+  it('stores then hangs: the events count as delivered though no answer came', async () => {
+    server.script({ storeThenHang: true });
+    const lost = post(['s1']).catch(() => 'aborted');
+    await server.waitFor((s) => s.uniqueCount() === 1);
+    expect(server.requests[0].status).toBeUndefined();
+    const again = await post(['s1']);
+    expect(await again.json()).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(server.duplicateIds()).toEqual(['s1']);
+    server.releaseHanging({ abort: true });
+    expect(await lost).toBe('aborted');
+  });
+
   it('waitFor resolves on the event and times out with a summary', async () => {
     const waiting = server.waitForUnique(2);
     await post(['w1']);

@@ -23,7 +23,7 @@ import { EVENT_TYPES, LIMITS, type IngestResponse, type PortraitEvent, type Reje
  *   It dedupes nothing silently: every attempt is recorded, and an id seen before is
  *   answered as a duplicate, so a test can assert each id was *accepted* exactly once.
  * - `script()` / `failNext()` make the next N POSTs fail: a status (with Retry-After),
- *   a delay, a request that hangs until released, or a dropped connection.
+ *   a delay, a request that hangs until released (stored or not), or a dropped connection.
  * - `waitFor(predicate)` resolves as soon as the recorded requests satisfy the
  *   predicate (event-driven, no polling sleeps) and times out with a readable summary.
  * - Other `/v1/*` routes can be answered by a test with `handle()`; otherwise 404.
@@ -60,6 +60,10 @@ export interface RecordedRequest {
   receivedAt: number;
   /** Status answered, `undefined` while hanging, `0` when the connection was dropped. */
   status?: number;
+  /** `Date.now()` when the answer was written (or the connection dropped). */
+  answeredAt?: number;
+  /** The ingest logic ran and stored its valid events (answered 2xx, or `storeThenHang`). */
+  stored: boolean;
   /** What the server did with it. */
   outcome: 'answered' | 'hanging' | 'aborted';
   /** For answered ingest: messageIds stored now (first time seen and valid). */
@@ -84,6 +88,8 @@ export interface ScriptedResponse {
   delayMs?: number;
   /** Never answer until `releaseHanging()` or `close()`; the events are NOT stored. */
   hang?: boolean;
+  /** Store the events, then never answer (the response is lost, e.g. the tab was killed). */
+  storeThenHang?: boolean;
   /** Drop the connection without an answer; the events are NOT stored. */
   abort?: boolean;
   /** Only POSTs to this path consume this entry (default: any `/v1/*` POST). */
@@ -113,11 +119,14 @@ export interface RecordingServer {
   sentEvents(): PortraitEvent[];
   /** Events stored (accepted the first time, valid), in arrival order. */
   acceptedEvents(): PortraitEvent[];
-  /** messageIds of events in requests answered 2xx, with repeats (a duplicate delivery shows twice). */
+  /**
+   * messageIds of events in requests the server stored (answered 2xx, or stored and
+   * then hung), with repeats: an event delivered twice shows twice.
+   */
   messageIds(): string[];
-  /** Distinct messageIds answered 2xx. */
+  /** Distinct messageIds delivered (see `messageIds`). */
   uniqueCount(): number;
-  /** messageIds that reached the server in more than one 2xx-answered request. */
+  /** messageIds delivered in more than one request (see `messageIds`). */
   duplicateIds(): string[];
   /** Every messageId sent, any answer, with repeats. */
   sentIds(): string[];
@@ -298,14 +307,24 @@ export async function startRecordingServer(): Promise<RecordingServer> {
     }
     const rec: RecordedRequest = {
       seq: ++seq, method: req.method ?? 'GET', path, query, headers: req.headers, rawBody,
-      bytes: raw.length, body, events, receivedAt: Date.now(), outcome: 'hanging',
+      bytes: raw.length, body, events, receivedAt: Date.now(), outcome: 'hanging', stored: false,
       acceptedIds: [], duplicateIds: [], rejected: [],
     };
     requests.push(rec);
+    // The client gave up (page closed or reloaded, fetch aborted) before an answer.
+    res.on('close', () => {
+      if (!res.writableEnded && rec.outcome === 'hanging') {
+        rec.outcome = 'aborted';
+        rec.status = 0;
+        rec.answeredAt = Date.now();
+        changed();
+      }
+    });
 
     const answer = (status: number, json: unknown, headers?: Record<string, string>) => {
       if (res.writableEnded || res.destroyed) return;
       rec.status = status;
+      rec.answeredAt = Date.now();
       rec.outcome = 'answered';
       rec.response = json;
       send(res, status, json, headers);
@@ -321,6 +340,7 @@ export async function startRecordingServer(): Promise<RecordingServer> {
     }
 
     const scripted = req.method === 'POST' ? takeScript(path) : undefined;
+    let stored: { status: number; body: unknown } | undefined;
     const respond = async () => {
       if (scripted?.status) {
         const headers: Record<string, string> = { ...scripted.headers };
@@ -329,7 +349,8 @@ export async function startRecordingServer(): Promise<RecordingServer> {
         return;
       }
       if (isIngest) {
-        const out = ingest(rec);
+        const out = stored ?? ingest(rec);
+        rec.stored = out.status >= 200 && out.status < 300;
         answer(out.status, out.body, scripted?.headers);
         return;
       }
@@ -349,11 +370,16 @@ export async function startRecordingServer(): Promise<RecordingServer> {
     if (scripted?.abort) {
       rec.outcome = 'aborted';
       rec.status = 0;
+      rec.answeredAt = Date.now();
       req.socket.destroy();
       changed();
       return;
     }
-    if (scripted?.hang) {
+    if (scripted?.storeThenHang && isIngest) {
+      stored = ingest(rec);
+      rec.stored = stored.status >= 200 && stored.status < 300;
+    }
+    if (scripted?.hang || scripted?.storeThenHang) {
       hanging.push({ rec, res, answer: () => void respond() });
       changed();
       return;
@@ -409,7 +435,7 @@ export async function startRecordingServer(): Promise<RecordingServer> {
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
 
-  const answeredOk = () => requests.filter((r) => r.events.length > 0 && r.status !== undefined && r.status >= 200 && r.status < 300);
+  const answeredOk = () => requests.filter((r) => r.events.length > 0 && r.stored);
 
   const server: RecordingServer = {
     origin: `http://127.0.0.1:${port}`,
@@ -444,6 +470,7 @@ export async function startRecordingServer(): Promise<RecordingServer> {
         if (options.abort) {
           h.rec.outcome = 'aborted';
           h.rec.status = 0;
+          h.rec.answeredAt = Date.now();
           h.res.destroy();
           changed();
         } else {
