@@ -1,0 +1,88 @@
+import type { JsonObject, Plugin } from '../types';
+import { pageContext, viewKey } from './page-context';
+import { onRoute } from './route';
+
+export interface BrowsingOptions {
+  /** Fragment changes start a new page view (hash routers). Default false. */
+  hash?: boolean;
+}
+
+/** Interaction keeps a page view engaged for this long. */
+const WINDOW = 30_000;
+const ACTIVITY = ['pointerdown', 'pointermove', 'keydown', 'scroll', 'wheel', 'touchstart'];
+
+/**
+ * How each page view was read: sends `Page Engaged` once per page view when the
+ * visitor leaves it (tab hidden or closed, another page, or an SPA route change)
+ * with `engaged_ms` (time the page was visible and interacted with in the last 30 s)
+ * and `scroll_depth` (deepest point seen, percent of the page height, 0-100).
+ * The event's `context.page` is the page view it describes.
+ *
+ * @example
+ * init({ writeKey: 'wk_...', plugins: [browsing()] });
+ */
+export const browsing = (options: BrowsingOptions = {}): Plugin => ({
+  name: 'browsing',
+  setup(core) {
+    let engaged = 0;
+    let active = 0;
+    let depth = 0;
+    let done = 0;
+    let url = '';
+    let page: JsonObject;
+    const measure = () => {
+      const h = document.documentElement.scrollHeight;
+      depth = Math.max(depth, h > 0 ? Math.min(100, Math.round(((scrollY + innerHeight) / h) * 100)) : 0);
+    };
+    /** Closes the engaged window that began at the last interaction. */
+    const settle = (now: number) => {
+      if (active) engaged += Math.min(now - active, WINDOW);
+    };
+    const start = () => {
+      engaged = active = depth = done = 0;
+      url = location.href;
+      page = pageContext(document.referrer);
+      measure();
+    };
+    const report = () => {
+      if (done) return;
+      done = 1;
+      settle(Date.now());
+      active = 0;
+      measure();
+      core.track('Page Engaged', { engaged_ms: engaged, scroll_depth: depth }, { context: { page } });
+    };
+    const act = (e: Event) => {
+      if (document.visibilityState != 'visible' || done) return;
+      const now = Date.now();
+      settle(now);
+      active = now;
+      if (e.type == 'scroll') measure();
+    };
+    const vis = () => {
+      if (document.visibilityState == 'hidden') report();
+    };
+    const show = (e: PageTransitionEvent) => {
+      if (e.persisted) start();
+    };
+    const off = onRoute((next) => {
+      if (viewKey(next, options.hash) != viewKey(url, options.hash)) {
+        report();
+        start();
+      }
+    }, true);
+    const opts = { capture: true, passive: true };
+    ACTIVITY.forEach((t) => addEventListener(t, act, opts));
+    document.addEventListener('visibilitychange', vis);
+    addEventListener('pagehide', report);
+    addEventListener('pageshow', show);
+    start();
+    return () => {
+      off();
+      ACTIVITY.forEach((t) => removeEventListener(t, act, opts));
+      document.removeEventListener('visibilitychange', vis);
+      removeEventListener('pagehide', report);
+      removeEventListener('pageshow', show);
+    };
+  },
+});

@@ -1,0 +1,28 @@
+import type { CampaignContext } from '@portrait/protocol';
+
+const UTM: Record<string, string> = {
+  utm_source: 'source',
+  utm_medium: 'medium',
+  utm_campaign: 'name',
+  utm_term: 'term',
+  utm_content: 'content',
+  utm_id: 'id',
+};
+const CLICK_IDS = ['gclid', 'fbclid', 'msclkid', 'ttclid', 'li_fat_id'];
+
+/**
+ * The campaign a URL query carries: UTM parameters (Segment names: `utm_campaign`
+ * -> `name`, `utm_source` -> `source`, ...) and ad click ids (gclid, fbclid,
+ * msclkid, ttclid, li_fat_id, kept under their own names). Undefined when none.
+ *
+ * @example campaignParams('?utm_source=news&gclid=x') // { source: 'news', gclid: 'x' }
+ */
+export const campaignParams = (search: string): CampaignContext | undefined => {
+  let c: CampaignContext | undefined;
+  new URLSearchParams(search).forEach((v, k) => {
+    k = k.toLowerCase();
+    const n = UTM[k] || (CLICK_IDS.includes(k) && k);
+    if (n && v) (c ||= {})[n] = v.slice(0, 200);
+  });
+  return c;
+};

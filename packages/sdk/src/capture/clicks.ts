@@ -1,0 +1,82 @@
+import type { JsonValue } from '@portrait/protocol';
+import type { JsonObject, Plugin } from '../types';
+import { mask } from './mask';
+import { selector } from './selector';
+
+const ACTIONABLE =
+  'a,button,input,select,textarea,label,summary,[role=button],[role=link],[role=tab],[role=menuitem],[data-portrait-event]';
+const PREFIX = 'data-portrait-';
+
+/** `"12"` -> 12, `"true"` -> true, everything else stays a string. */
+const value = (v: string): JsonValue => (/^(-?(0|[1-9]\d{0,14})(\.\d+)?|true|false)$/.test(v) ? JSON.parse(v) : v);
+
+/** Masked, whitespace-collapsed, at most 255 characters. */
+const clean = (s: string) => mask(s.replace(/\s+/g, ' ').trim()).slice(0, 255);
+
+/**
+ * Click autocapture and declarative click events.
+ *
+ * Every click (capture phase, passive) sends `Element Clicked` with the clicked
+ * control's `tag`, `id`, up to three `classes`, its `data-portrait-*` attributes,
+ * `href` for links, a short CSS `selector` and, for links and buttons only, the
+ * visible `text` (trimmed, <= 255 chars). Text and hrefs are masked (emails, card,
+ * phone and id numbers). Input values and contenteditable text are never read;
+ * password and hidden fields and anything inside `[data-portrait-ignore]` are not
+ * captured at all. The third click on one element within a second, and every one
+ * after it, carries `rage: true` and `clicks` (the count in the last second).
+ *
+ * Declarative events: `<button data-portrait-event="Signup Clicked"
+ * data-portrait-prop-plan="pro" data-portrait-prop-seats="3">` sends
+ * `track('Signup Clicked', { plan: 'pro', seats: 3 })` on click.
+ *
+ * @example
+ * init({ writeKey: 'wk_...', plugins: [clicks()] });
+ */
+export const clicks = (): Plugin => ({
+  name: 'clicks',
+  setup(core) {
+    let last: Element | undefined;
+    let times: number[] = [];
+    const onClick = (ev: Event) => {
+      try {
+        const target = ev.target as Element;
+        if (!target?.closest || target.closest('[data-portrait-ignore]')) return;
+        const el = target.closest(ACTIONABLE) || target;
+        const tag = el.localName;
+        const type = (el as HTMLInputElement).type;
+        if (tag == 'input' && (type == 'password' || type == 'hidden')) return;
+        const now = Date.now();
+        if (el != last) times = [];
+        last = el;
+        times = times.filter((t) => now - t < 1000).concat(now);
+        const p: JsonObject = { tag, selector: selector(el) };
+        if (el.id) p.id = el.id;
+        const cls = [...el.classList].slice(0, 3);
+        if (cls.length) p.classes = cls;
+        const attrs: JsonObject = {};
+        let n = 0;
+        for (const a of el.attributes) if (a.name.startsWith(PREFIX)) attrs[a.name.slice(14)] = clean(a.value), n++;
+        if (n) p.attributes = attrs;
+        if ((el as HTMLAnchorElement).href && tag == 'a') p.href = mask((el as HTMLAnchorElement).href).slice(0, 1000);
+        if (/^(a|button)$/.test(tag) || /^(button|link)$/.test(el.getAttribute('role') || '')) {
+          if (!(el as HTMLElement).isContentEditable) {
+            const text = clean((el as HTMLElement).innerText || el.textContent || '');
+            if (text) p.text = text;
+          }
+        }
+        if (times.length > 2) (p.rage = true), (p.clicks = times.length);
+        core.track('Element Clicked', p);
+        const d = target.closest('[data-portrait-event]');
+        if (d) {
+          const props: JsonObject = {};
+          for (const a of d.attributes) if (a.name.startsWith(PREFIX + 'prop-')) props[a.name.slice(19)] = value(a.value);
+          core.track(d.getAttribute(PREFIX + 'event')!, props);
+        }
+      } catch (err) {
+        core.warn('clicks: could not capture a click', err);
+      }
+    };
+    document.addEventListener('click', onClick, { capture: true, passive: true });
+    return () => document.removeEventListener('click', onClick, { capture: true });
+  },
+});

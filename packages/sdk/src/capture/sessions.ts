@@ -1,0 +1,43 @@
+import type { Plugin } from '../types';
+import { campaignParams } from './campaign-params';
+
+export interface SessionsOptions {
+  /** Inactivity that ends a session, ms. Default 30 minutes. */
+  timeout?: number;
+}
+
+/** A short random id: time + 64 random bits, base 36. */
+const newId = () =>
+  Date.now().toString(36) + [...crypto.getRandomValues(new Uint32Array(2))].map((n) => n.toString(36)).join('');
+
+/**
+ * Sessions: every event gets `context.session = { id, count, start }`. A session
+ * ends after 30 minutes without events, or when the visitor arrives through a
+ * different campaign (UTM parameters or ad click id). `count` is the 1-based number
+ * of this visitor's sessions. Kept in memory before consent; persisted (and shared
+ * by the visitor's tabs) through the consent-gated plugin storage after it.
+ *
+ * @example
+ * init({ writeKey: 'wk_...', plugins: [sessions({ timeout: 15 * 60_000 })] });
+ */
+export const sessions = (options: SessionsOptions = {}): Plugin => ({
+  name: 'sessions',
+  setup(core) {
+    // [id, count, start ISO, last event ms, campaign key]
+    let mem: string[] | undefined;
+    core.addEnricher((e) => {
+      const now = Date.now();
+      const stored = core.storage.get('s');
+      let s = stored ? stored.split('|') : mem;
+      const c = campaignParams(location.search);
+      const cmp = c ? encodeURIComponent(JSON.stringify(c)) : '';
+      if (!s || s.length < 5 || now - +s[3] > (options.timeout || 18e5) || (cmp && cmp != s[4])) {
+        s = [newId(), String((s ? +s[1] || 0 : 0) + 1), new Date(now).toISOString(), '', cmp];
+      }
+      s[3] = String(now);
+      mem = s;
+      core.storage.set('s', s.join('|'));
+      (e.context ||= {}).session = { id: s[0], count: +s[1], start: s[2] };
+    });
+  },
+});

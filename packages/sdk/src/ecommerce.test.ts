@@ -1,0 +1,121 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeCore } from './capture/fake-core';
+import { ecommerce } from './ecommerce';
+import { ecommerceCheck } from './ecommerce-check';
+
+const tracked = (core: ReturnType<typeof fakeCore>) =>
+  core.events.map((e) => [(e as { event: string }).event, (e as { properties: unknown }).properties]);
+let stop: void | (() => void);
+afterEach(() => {
+  stop?.();
+  document.body.innerHTML = '';
+  vi.useRealTimers();
+});
+
+describe('ecommerce helpers', () => {
+  it('send the V2 event names with the given properties; calls before setup are kept', () => {
+    const shop = ecommerce();
+    shop.productViewed({ product_id: 'p1', price: 19.9 });
+    const core = fakeCore();
+    stop = shop.setup(core);
+    shop.orderCompleted({ order_id: 'o1', total: 39.8, currency: 'EUR', products: [{ product_id: 'p1', price: 19.9, quantity: 2 }] });
+    shop.productAddedToWishlist({ product_id: 'p2', wishlist_id: 'w' });
+    shop.couponApplied({ coupon_id: 'SPRING' });
+    expect(tracked(core)).toEqual([
+      ['Product Viewed', { product_id: 'p1', price: 19.9 }],
+      ['Order Completed', { order_id: 'o1', total: 39.8, currency: 'EUR', products: [{ product_id: 'p1', price: 19.9, quantity: 2 }] }],
+      ['Product Added to Wishlist', { product_id: 'p2', wishlist_id: 'w' }],
+      ['Coupon Applied', { coupon_id: 'SPRING' }],
+    ]);
+    expect(core.warnings).toEqual([]);
+  });
+
+  it('warn about wrong shapes (debug mode) and still send the event', () => {
+    const shop = ecommerce();
+    const core = fakeCore({ debug: true });
+    stop = shop.setup(core);
+    // @ts-expect-error price must be a number
+    shop.productAdded({ name: 'Mug', price: '9.90' });
+    // @ts-expect-error order_id is required
+    shop.orderCompleted({ total: 5, products: [{ price: 5 }] });
+    expect(core.warnings).toEqual([
+      'Product Added: price must be a number',
+      'Product Added: product_id is missing',
+      'Order Completed: order_id is missing',
+      'Order Completed: products[0].product_id is missing',
+    ]);
+    expect(core.events).toHaveLength(2);
+  });
+});
+
+describe('ecommerceCheck', () => {
+  it('accepts well-formed events and names every problem of bad ones', () => {
+    expect(ecommerceCheck('Product List Viewed', { list_id: 'x', products: [{ product_id: 'a', position: 1 }] })).toEqual([]);
+    expect(ecommerceCheck('Products Searched', {})).toEqual(['Products Searched: query is missing']);
+    expect(ecommerceCheck('Cart Viewed', { products: 'p1' })).toEqual(['Cart Viewed: products must be an array']);
+    expect(ecommerceCheck('Cart Viewed', { products: [null, { product_id: 'b', quantity: '2' }] })).toEqual([
+      'Cart Viewed: products[0] must be an object',
+      'Cart Viewed: products[1].quantity must be a number',
+    ]);
+  });
+});
+
+describe('declarative e-commerce', () => {
+  it('sends Product Viewed for a product page and Product Added / Removed from buttons', () => {
+    document.body.innerHTML = `
+      <main data-portrait-product='{"product_id":"mug-1","name":"Mug","price":12.5}'>
+        <input id="qty" type="number" value="3">
+        <button id="add" data-portrait-add-to-cart data-portrait-quantity="#qty">Add</button>
+        <button id="rm" data-portrait-remove-from-cart data-portrait-quantity="1">Remove</button>
+      </main>
+      <button id="other" data-portrait-add-to-cart data-portrait-product='{"product_id":"tee","price":20}'>Add tee</button>
+      <button id="bad" data-portrait-add-to-cart data-portrait-product='{"product_id":'>Broken</button>`;
+    const core = fakeCore({ debug: true });
+    stop = ecommerce().setup(core);
+    (document.querySelector('#add') as HTMLElement).click();
+    (document.querySelector('#rm') as HTMLElement).click();
+    (document.querySelector('#other') as HTMLElement).click();
+    (document.querySelector('#bad') as HTMLElement).click();
+    expect(tracked(core)).toEqual([
+      ['Product Viewed', { product_id: 'mug-1', name: 'Mug', price: 12.5 }],
+      ['Product Added', { product_id: 'mug-1', name: 'Mug', price: 12.5, quantity: 3 }],
+      ['Product Removed', { product_id: 'mug-1', name: 'Mug', price: 12.5, quantity: 1 }],
+      ['Product Added', { product_id: 'tee', price: 20, quantity: 1 }],
+    ]);
+    expect(core.warnings).toEqual(['ecommerce: data-portrait-product must hold a JSON object']);
+  });
+
+  it('turns a product list into Product List Viewed and link clicks into Product Clicked', () => {
+    document.body.innerHTML = `<ul data-portrait-list="home">
+      <li data-portrait-product='{"product_id":"a","price":1}'><a href="#a" id="la">A</a></li>
+      <li data-portrait-product='{"product_id":"b","price":2}'><a href="#b" id="lb">B</a><button data-portrait-add-to-cart>Add</button></li>
+    </ul>`;
+    const core = fakeCore();
+    stop = ecommerce().setup(core);
+    (document.querySelector('#lb') as HTMLElement).click();
+    (document.querySelector('li:nth-child(2) button') as HTMLElement).click();
+    expect(tracked(core)).toEqual([
+      ['Product List Viewed', { list_id: 'home', products: [{ product_id: 'a', price: 1, position: 1 }, { product_id: 'b', price: 2, position: 2 }] }],
+      ['Product Clicked', { product_id: 'b', price: 2, position: 2 }],
+      ['Product Added', { product_id: 'b', price: 2, quantity: 1 }],
+    ]);
+  });
+
+  it('sends the product page view again after an SPA navigation', () => {
+    vi.useFakeTimers();
+    history.replaceState(null, '', '/p/1');
+    vi.runAllTimers();
+    document.body.innerHTML = `<div data-portrait-product='{"product_id":"1"}'></div>`;
+    const core = fakeCore();
+    stop = ecommerce().setup(core);
+    document.body.innerHTML = `<div data-portrait-product='{"product_id":"2"}'></div>`;
+    history.pushState(null, '', '/p/2');
+    vi.runAllTimers();
+    history.pushState(null, '', '/p/2#reviews');
+    vi.runAllTimers();
+    expect(tracked(core)).toEqual([
+      ['Product Viewed', { product_id: '1' }],
+      ['Product Viewed', { product_id: '2' }],
+    ]);
+  });
+});

@@ -1,0 +1,125 @@
+import { ECOMMERCE_EVENTS } from '@portrait/protocol';
+import { viewKey } from './capture/page-context';
+import { onRoute } from './capture/route';
+import { ecommerceCheck } from './ecommerce-check';
+import type { EcommerceHelpers } from './ecommerce-types';
+import type { CallOptions, Core, JsonObject, Plugin } from './types';
+
+export type * from './ecommerce-types';
+
+const PRODUCT = 'data-portrait-product';
+const LIST = 'data-portrait-list';
+const ADD = 'data-portrait-add-to-cart';
+const REMOVE = 'data-portrait-remove-from-cart';
+const BUTTONS = `[${ADD}],[${REMOVE}]`;
+
+/** The e-commerce plugin: a plugin plus one typed helper per V2 event. */
+export type Ecommerce = Plugin & EcommerceHelpers;
+
+/**
+ * Segment V2 e-commerce events, typed, plus a declarative form for static shops.
+ *
+ * Helpers: `shop.productAdded({ product_id: 'p1', price: 19.9, quantity: 1 })` sends
+ * `Product Added`; every event of the V2 spec has one (`orderCompleted`,
+ * `checkoutStarted`, `couponApplied`, ...). Calls made before the plugin is set up are
+ * kept (up to 100) and sent once it is. With `debug: true` wrong shapes are reported
+ * through the SDK's warnings (price not a number, product without product_id...);
+ * the event is still sent as given.
+ *
+ * Declarative attributes (values are JSON objects with V2 product fields):
+ * - `data-portrait-product='{"product_id":"p1","price":19.9}'` on a product page
+ *   element sends `Product Viewed` when the page view starts;
+ * - inside `data-portrait-list="List id"`, those elements are list items instead:
+ *   the list sends `Product List Viewed` with them (and their `position`), and a
+ *   click on a link inside an item sends `Product Clicked`;
+ * - a button with `data-portrait-add-to-cart` (or `data-portrait-remove-from-cart`)
+ *   sends `Product Added` (`Product Removed`) on click, with its own
+ *   `data-portrait-product` or the nearest enclosing one; `data-portrait-quantity` on
+ *   the button is a number or a CSS selector of a quantity input (default 1).
+ *
+ * @example
+ * const shop = ecommerce();
+ * init({ writeKey: 'wk_...', plugins: [shop] });
+ * shop.orderCompleted({ order_id: 'o-1', total: 42, currency: 'EUR', products: [...] });
+ */
+export const ecommerce = (): Ecommerce => {
+  let core: Core | undefined;
+  const queue: [string, JsonObject, CallOptions?][] = [];
+  const send = (event: string, p: JsonObject, o?: CallOptions) => {
+    if (!core) return void (queue.length < 100 && queue.push([event, p, o]));
+    try {
+      ecommerceCheck(event, p).forEach((m) => core!.warn(m, p));
+    } catch {
+      /* checking never stops the event */
+    }
+    core.track(event, p, o);
+  };
+  const api = {
+    name: 'ecommerce',
+    setup(c: Core) {
+      core = c;
+      queue.splice(0).forEach((a) => send(...a));
+      const json = (el: Element | null): JsonObject | undefined => {
+        const s = el?.getAttribute(PRODUCT);
+        if (s)
+          try {
+            const v = JSON.parse(s);
+            if (v && typeof v == 'object' && !Array.isArray(v)) return v;
+          } catch {
+            /* reported below */
+          }
+        c.warn(`ecommerce: ${PRODUCT} must hold a JSON object`, s);
+      };
+      const items = (list: ParentNode) => [...list.querySelectorAll(`[${PRODUCT}]`)].filter((e) => !e.matches(BUTTONS));
+      const scan = () => {
+        document.querySelectorAll(`[${LIST}]`).forEach((list) =>
+          send(ECOMMERCE_EVENTS.productListViewed, {
+            list_id: list.getAttribute(LIST) || 'list',
+            products: items(list).map((e, i) => ({ ...json(e), position: i + 1 })),
+          }),
+        );
+        const seen: unknown[] = [];
+        items(document).forEach((e) => {
+          const p = e.closest(`[${LIST}]`) ? 0 : json(e);
+          if (p && !seen.includes(p.product_id)) seen.push(p.product_id), send(ECOMMERCE_EVENTS.productViewed, p);
+        });
+      };
+      const click = (ev: Event) => {
+        const t = ev.target as Element;
+        if (!t?.closest || t.closest('[data-portrait-ignore]')) return;
+        const b = t.closest(BUTTONS);
+        if (b) {
+          const p = json(b.hasAttribute(PRODUCT) ? b : b.parentElement!.closest(`[${PRODUCT}]`));
+          const q = b.getAttribute('data-portrait-quantity') || '';
+          const n = +q || (q && +(document.querySelector(q) as HTMLInputElement | null)?.value!);
+          if (p) send(ECOMMERCE_EVENTS[b.hasAttribute(ADD) ? 'productAdded' : 'productRemoved'], { ...p, quantity: n || (p.quantity as number) || 1 });
+          return;
+        }
+        const item = t.closest('a') && t.closest(`[${LIST}] [${PRODUCT}]`);
+        const list = item && item.closest(`[${LIST}]`);
+        if (list) send(ECOMMERCE_EVENTS.productClicked, { ...json(item), position: items(list).indexOf(item) + 1 });
+      };
+      const show = (e: PageTransitionEvent) => e.persisted && scan();
+      const ready = () => scan();
+      document.addEventListener('click', click, true);
+      addEventListener('pageshow', show);
+      let url = location.href;
+      const off = onRoute((next) => {
+        if (viewKey(next) != viewKey(url)) (url = next), setTimeout(scan);
+      });
+      if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', ready, { once: true });
+      else scan();
+      return () => {
+        off();
+        document.removeEventListener('click', click, true);
+        removeEventListener('pageshow', show);
+        document.removeEventListener('DOMContentLoaded', ready);
+      };
+    },
+  } as Ecommerce;
+  for (const k in ECOMMERCE_EVENTS) {
+    const event = ECOMMERCE_EVENTS[k as keyof typeof ECOMMERCE_EVENTS];
+    (api as unknown as Record<string, unknown>)[k] = (p: object, o?: CallOptions) => send(event, (p || {}) as JsonObject, o);
+  }
+  return api;
+};
