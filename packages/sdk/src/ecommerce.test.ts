@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeCore } from './capture/fake-core';
-import { ecommerce } from './ecommerce';
+import { ECOMMERCE_EVENTS } from '@portrait/protocol';
+import { ECOMMERCE_NAMES, ecommerce, helperName } from './ecommerce';
 import { ecommerceCheck } from './ecommerce-check';
 
 const tracked = (core: ReturnType<typeof fakeCore>) =>
@@ -13,6 +14,13 @@ afterEach(() => {
 });
 
 describe('ecommerce helpers', () => {
+  it('cover every V2 event of the protocol under its camelCase name', () => {
+    const names = ECOMMERCE_NAMES.split(',');
+    expect(Object.fromEntries(names.map((n) => [helperName(n), n]))).toEqual(ECOMMERCE_EVENTS);
+    const shop = ecommerce() as unknown as Record<string, unknown>;
+    for (const k of Object.keys(ECOMMERCE_EVENTS)) expect(typeof shop[k]).toBe('function');
+  });
+
   it('send the V2 event names with the given properties; calls before setup are kept', () => {
     const shop = ecommerce();
     shop.productViewed({ product_id: 'p1', price: 19.9 });

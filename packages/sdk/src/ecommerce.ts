@@ -1,4 +1,4 @@
-import { ECOMMERCE_EVENTS } from '@portrait/protocol';
+import { all, listen } from './capture/listen';
 import { viewKey } from './capture/page-context';
 import { onRoute } from './capture/route';
 import { ecommerceCheck } from './ecommerce-check';
@@ -12,6 +12,19 @@ const LIST = 'data-portrait-list';
 const ADD = 'data-portrait-add-to-cart';
 const REMOVE = 'data-portrait-remove-from-cart';
 const BUTTONS = `[${ADD}],[${REMOVE}]`;
+
+/**
+ * The V2 event names, in the order of `ECOMMERCE_EVENTS` (@portrait/protocol); each
+ * helper's name is the camelCase of its event (`Product Added to Wishlist` ->
+ * `productAddedToWishlist`). A string, not the protocol's object, to keep the
+ * script-tag build small; a unit test holds both in step.
+ */
+export const ECOMMERCE_NAMES =
+  'Products Searched,Product List Viewed,Product List Filtered,Promotion Viewed,Promotion Clicked,Product Clicked,Product Viewed,Product Added,Product Removed,Cart Viewed,Checkout Started,Checkout Step Viewed,Checkout Step Completed,Payment Info Entered,Order Completed,Order Updated,Order Refunded,Order Cancelled,Coupon Entered,Coupon Applied,Coupon Denied,Coupon Removed,Product Added to Wishlist,Product Removed from Wishlist,Wishlist Product Added to Cart,Product Shared,Cart Shared,Product Reviewed';
+
+/** `Product Added to Wishlist` -> `productAddedToWishlist` */
+export const helperName = (event: string): string =>
+  event[0].toLowerCase() + event.slice(1).replace(/ (\w)/g, (_, c: string) => c.toUpperCase());
 
 /** The e-commerce plugin: a plugin plus one typed helper per V2 event. */
 export type Ecommerce = Plugin & EcommerceHelpers;
@@ -73,7 +86,7 @@ export const ecommerce = (): Ecommerce => {
       const items = (list: ParentNode) => [...list.querySelectorAll(`[${PRODUCT}]`)].filter((e) => !e.matches(BUTTONS));
       const scan = () => {
         document.querySelectorAll(`[${LIST}]`).forEach((list) =>
-          send(ECOMMERCE_EVENTS.productListViewed, {
+          send('Product List Viewed', {
             list_id: list.getAttribute(LIST) || 'list',
             products: items(list).map((e, i) => ({ ...json(e), position: i + 1 })),
           }),
@@ -81,7 +94,7 @@ export const ecommerce = (): Ecommerce => {
         const seen: unknown[] = [];
         items(document).forEach((e) => {
           const p = e.closest(`[${LIST}]`) ? 0 : json(e);
-          if (p && !seen.includes(p.product_id)) seen.push(p.product_id), send(ECOMMERCE_EVENTS.productViewed, p);
+          if (p && !seen.includes(p.product_id)) seen.push(p.product_id), send('Product Viewed', p);
         });
       };
       const click = (ev: Event) => {
@@ -92,34 +105,29 @@ export const ecommerce = (): Ecommerce => {
           const p = json(b.hasAttribute(PRODUCT) ? b : b.parentElement!.closest(`[${PRODUCT}]`));
           const q = b.getAttribute('data-portrait-quantity') || '';
           const n = +q || (q && +(document.querySelector(q) as HTMLInputElement | null)?.value!);
-          if (p) send(ECOMMERCE_EVENTS[b.hasAttribute(ADD) ? 'productAdded' : 'productRemoved'], { ...p, quantity: n || (p.quantity as number) || 1 });
+          if (p) send(b.hasAttribute(ADD) ? 'Product Added' : 'Product Removed', { ...p, quantity: n || (p.quantity as number) || 1 });
           return;
         }
         const item = t.closest('a') && t.closest(`[${LIST}] [${PRODUCT}]`);
         const list = item && item.closest(`[${LIST}]`);
-        if (list) send(ECOMMERCE_EVENTS.productClicked, { ...json(item), position: items(list).indexOf(item) + 1 });
+        if (list) send('Product Clicked', { ...json(item), position: items(list).indexOf(item) + 1 });
       };
-      const show = (e: PageTransitionEvent) => e.persisted && scan();
-      const ready = () => scan();
-      document.addEventListener('click', click, true);
-      addEventListener('pageshow', show);
       let url = location.href;
-      const off = onRoute((next) => {
-        if (viewKey(next) != viewKey(url)) (url = next), setTimeout(scan);
-      });
-      if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', ready, { once: true });
+      const offs = [
+        listen(document, 'click', click, true),
+        listen(window, 'pageshow', (e: PageTransitionEvent) => e.persisted && scan()),
+        onRoute((next) => {
+          if (viewKey(next) != viewKey(url)) (url = next), setTimeout(scan);
+        }),
+      ];
+      if (document.readyState == 'loading') offs.push(listen(document, 'DOMContentLoaded', scan, { once: true }));
       else scan();
-      return () => {
-        off();
-        document.removeEventListener('click', click, true);
-        removeEventListener('pageshow', show);
-        document.removeEventListener('DOMContentLoaded', ready);
-      };
+      return all(offs);
     },
   } as Ecommerce;
-  for (const k in ECOMMERCE_EVENTS) {
-    const event = ECOMMERCE_EVENTS[k as keyof typeof ECOMMERCE_EVENTS];
-    (api as unknown as Record<string, unknown>)[k] = (p: object, o?: CallOptions) => send(event, (p || {}) as JsonObject, o);
-  }
+  ECOMMERCE_NAMES.split(',').forEach((event) => {
+    (api as unknown as Record<string, unknown>)[helperName(event)] = (p: object, o?: CallOptions) =>
+      send(event, (p || {}) as JsonObject, o);
+  });
   return api;
 };

@@ -1,5 +1,6 @@
 import type { JsonObject, Plugin } from '../types';
 import { pageContext, viewKey } from './page-context';
+import { all, listen } from './listen';
 import { onRoute } from './route';
 
 export interface BrowsingOptions {
@@ -59,30 +60,18 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
       active = now;
       if (e.type == 'scroll') measure();
     };
-    const vis = () => {
-      if (document.visibilityState == 'hidden') report();
-    };
-    const show = (e: PageTransitionEvent) => {
-      if (e.persisted) start();
-    };
-    const off = onRoute((next) => {
-      if (viewKey(next, options.hash) != viewKey(url, options.hash)) {
-        report();
-        start();
-      }
-    }, true);
-    const opts = { capture: true, passive: true };
-    ACTIVITY.forEach((t) => addEventListener(t, act, opts));
-    document.addEventListener('visibilitychange', vis);
-    addEventListener('pagehide', report);
-    addEventListener('pageshow', show);
     start();
-    return () => {
-      off();
-      ACTIVITY.forEach((t) => removeEventListener(t, act, opts));
-      document.removeEventListener('visibilitychange', vis);
-      removeEventListener('pagehide', report);
-      removeEventListener('pageshow', show);
-    };
+    return all([
+      onRoute((next) => {
+        if (viewKey(next, options.hash) != viewKey(url, options.hash)) {
+          report();
+          start();
+        }
+      }, true),
+      ...ACTIVITY.map((t) => listen(window, t, act, { capture: true, passive: true })),
+      listen(document, 'visibilitychange', () => document.visibilityState == 'hidden' && report()),
+      listen(window, 'pagehide', report),
+      listen(window, 'pageshow', (e: PageTransitionEvent) => e.persisted && start()),
+    ]);
   },
 });

@@ -1,5 +1,6 @@
 import type { JsonValue } from '@portrait/protocol';
 import type { JsonObject, Plugin } from '../types';
+import { listen } from './listen';
 import { mask } from './mask';
 import { selector } from './selector';
 
@@ -76,7 +77,6 @@ export const clicks = (): Plugin => ({
         core.warn('clicks: could not capture a click', err);
       }
     };
-    document.addEventListener('click', onClick, { capture: true, passive: true });
-    return () => document.removeEventListener('click', onClick, { capture: true });
+    return listen(document, 'click', onClick, { capture: true, passive: true });
   },
 });

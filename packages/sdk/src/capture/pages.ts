@@ -1,5 +1,6 @@
 import type { Plugin } from '../types';
 import { pageContext, viewKey } from './page-context';
+import { all, listen } from './listen';
 import { onRoute } from './route';
 
 export interface PagesOptions {
@@ -31,22 +32,17 @@ export const pages = (options: PagesOptions = {}): Plugin => ({
       const page = e.context?.page;
       if (spa && page) page.referrer = referrer;
     });
-    const off = onRoute((next) => {
-      if (viewKey(next, options.hash) != viewKey(url, options.hash)) {
-        referrer = url;
-        url = next;
-        spa = 1;
-        send();
-      }
-    });
-    const show = (e: PageTransitionEvent) => {
-      if (e.persisted) send();
-    };
-    addEventListener('pageshow', show);
     send();
-    return () => {
-      off();
-      removeEventListener('pageshow', show);
-    };
+    return all([
+      onRoute((next) => {
+        if (viewKey(next, options.hash) != viewKey(url, options.hash)) {
+          referrer = url;
+          url = next;
+          spa = 1;
+          send();
+        }
+      }),
+      listen(window, 'pageshow', (e: PageTransitionEvent) => e.persisted && send()),
+    ]);
   },
 });
