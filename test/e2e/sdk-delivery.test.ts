@@ -1,0 +1,181 @@
+import { describe, expect, it } from 'vitest';
+import type { TrackEvent } from '@portrait/protocol';
+import {
+  flush, installNetLog, netCalls, openSdkPage, sdkReports, trackMany, waitForIdbEvents, waitForSdkError,
+} from './support/sdk-page';
+import { useE2E } from './support/use-e2e';
+
+/**
+ * Delivery in real Chromium against the recording server (issue 2, scenarios 16-18,
+ * 23b): offline then online, retries with growing waits, Retry-After, non-retryable
+ * statuses, and a burst of 1,000 calls.
+ */
+
+type W = Window & { portrait: any };
+
+const ingestCalls = async (page: Parameters<typeof netCalls>[0]) =>
+  (await netCalls(page)).filter((c) => new URL(c.url).pathname.startsWith('/v1/'));
+
+const indexes = (events: unknown[]) =>
+  (events as TrackEvent[]).map((e) => e.properties?.i as number).sort((a, b) => a - b);
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+describe('SDK delivery (real Chromium, recording server)', () => {
+  const env = useE2E();
+
+  it('offline with 200 events, then online: all 200 delivered once, nothing attempted while offline', async () => {
+    const page = await env.ctx.newPage();
+    await installNetLog(page);
+    await page.clock.install();
+    await openSdkPage(page, env.server);
+
+    await env.ctx.context.setOffline(true);
+    await trackMany(page, 200, 'Offline');
+    // Written to IndexedDB when captured, not at page hide.
+    await waitForIdbEvents(page, 200);
+    await flush(page);
+    // Ten minutes offline, as far as the SDK's timers can tell.
+    await page.clock.runFor(10 * 60_000);
+    expect(await ingestCalls(page)).toEqual([]);
+    expect(env.server.requests).toHaveLength(0);
+
+    await env.ctx.context.setOffline(false);
+    await env.server.waitForUnique(200);
+    await flush(page);
+
+    expect(env.server.duplicateIds()).toEqual([]);
+    expect(env.server.sentIds()).toHaveLength(200);
+    expect(indexes(env.server.acceptedEvents())).toEqual(range(200));
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('500 three times then 200: one copy, retries reuse the same messageIds, waits grow exponentially', async () => {
+    const page = await env.ctx.newPage();
+    // Pin the jitter (the SDK's ids come from crypto, not Math.random) so the waits are
+    // exactly base * 2^attempt * 0.5 and growth is measurable from server timestamps.
+    await page.addInitScript(() => { Math.random = () => 0.5; });
+    env.server.failNext(3, { status: 500 });
+    await openSdkPage(page, env.server);
+
+    // Sent by the SDK's own batch timer, as on a real page.
+    await trackMany(page, 3, 'Retried');
+    await env.server.waitForUnique(3, { timeout: 30_000 });
+
+    const attempts = env.server.ingestRequests();
+    expect(attempts.map((r) => r.status)).toEqual([500, 500, 500, 200]);
+    const idsOf = (i: number) => attempts[i].events.map((e) => e.messageId).sort();
+    for (let i = 1; i < 4; i++) expect(idsOf(i)).toEqual(idsOf(0));
+    expect(env.server.acceptedEvents()).toHaveLength(3);
+    expect(env.server.duplicateIds()).toEqual([]);
+
+    const waits = [1, 2, 3].map((i) => attempts[i].receivedAt - attempts[i - 1].answeredAt!);
+    // 1 s base with full jitter pinned at 0.5: ~0.5 s, ~1 s, ~2 s (or one step later).
+    expect(waits[0], `waits ${waits}`).toBeGreaterThanOrEqual(450);
+    expect(waits[0], `waits ${waits}`).toBeLessThan(1_400);
+    expect(waits[1] / waits[0], `waits ${waits}`).toBeGreaterThan(1.6);
+    expect(waits[1] / waits[0], `waits ${waits}`).toBeLessThan(2.6);
+    expect(waits[2] / waits[1], `waits ${waits}`).toBeGreaterThan(1.6);
+    expect(waits[2] / waits[1], `waits ${waits}`).toBeLessThan(2.6);
+    // sentAt is set per attempt.
+    const sentAts = attempts.map((r) => (r.body as { sentAt?: string }).sentAt);
+    expect(new Set(sentAts).size).toBe(4);
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('a failed send is retried on the backoff schedule, not held back by a longer batch interval', async () => {
+    const page = await env.ctx.newPage();
+    await page.addInitScript(() => { Math.random = () => 0.5; });
+    env.server.failNext(1, { status: 503 });
+    // A site that batches every 30 s; a full batch (20) goes at once.
+    await openSdkPage(page, env.server, { options: { flushInterval: 30_000 } });
+
+    await trackMany(page, 20, 'Full batch');
+    await env.server.waitFor((s) => s.ingestRequests().some((r) => r.status === 503));
+    // First retry within the attempt-0 bound (1 s base, jitter pinned at 0.5 = 0.5 s), with slack.
+    await env.server.waitForUnique(20, { timeout: 5_000, message: 'retry after a 503 (backoff ~0.5 s, batch interval 30 s)' });
+    const [failed, retried] = env.server.ingestRequests();
+    expect(retried.receivedAt - failed.answeredAt!).toBeLessThan(2_000);
+  });
+
+  it('429 with Retry-After: 120 -> nothing sent for 120 s, not even on flush(), then delivered', async () => {
+    const page = await env.ctx.newPage();
+    await installNetLog(page);
+    await page.clock.install();
+    env.server.failNext(1, { status: 429, retryAfter: 120 });
+    await openSdkPage(page, env.server);
+
+    await trackMany(page, 2, 'Throttled');
+    await flush(page);
+    await env.server.waitFor((s) => s.ingestRequests().some((r) => r.status === 429));
+    await flush(page);
+    expect(await ingestCalls(page)).toHaveLength(1);
+
+    await page.clock.runFor(60_000);
+    await trackMany(page, 25, 'During backoff'); // a full batch wants to go: still must wait
+    await flush(page);
+    await page.clock.runFor(59_000);
+    await flush(page);
+    expect(await ingestCalls(page)).toHaveLength(1);
+    expect(env.server.ingestRequests()).toHaveLength(1);
+
+    await page.clock.runFor(2_000);
+    await env.server.waitForUnique(27);
+    expect(env.server.duplicateIds()).toEqual([]);
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('Retry-After past 5 minutes is capped at 5 minutes', async () => {
+    const page = await env.ctx.newPage();
+    await installNetLog(page);
+    await page.clock.install();
+    env.server.failNext(1, { status: 503, retryAfter: 86_400 });
+    await openSdkPage(page, env.server);
+
+    await trackMany(page, 1, 'Capped');
+    await flush(page);
+    await env.server.waitFor((s) => s.ingestRequests().some((r) => r.status === 503));
+    await page.clock.runFor(290_000);
+    expect(await ingestCalls(page)).toHaveLength(1);
+    await page.clock.runFor(15_000);
+    await env.server.waitForUnique(1);
+  });
+
+  it('a 400 is not retried and reaches on("error"); later events still flow', async () => {
+    const page = await env.ctx.newPage();
+    env.server.failNext(1, { status: 400, body: { success: false, error: { code: 'invalid_json', message: 'bad' } } });
+    await openSdkPage(page, env.server);
+
+    await trackMany(page, 1, 'Refused');
+    await flush(page);
+    await waitForSdkError(page, 'http', 400);
+    const refusedId = env.server.ingestRequests()[0].events[0].messageId;
+    const report = (await sdkReports(page)).errors.find((e) => e.status === 400)!;
+    expect(report.messageIds).toContain(refusedId);
+
+    await trackMany(page, 1, 'Accepted');
+    await flush(page);
+    await env.server.waitForUnique(1);
+    expect(env.server.sentIds().filter((id) => id === refusedId)).toHaveLength(1);
+    expect((env.server.acceptedEvents()[0] as TrackEvent).event).toBe('Accepted');
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('burst: 1,000 track() calls in one task are all delivered once, in batches', async () => {
+    const page = await env.ctx.newPage();
+    await installNetLog(page);
+    await openSdkPage(page, env.server);
+
+    await trackMany(page, 1000, 'Burst');
+    await env.server.waitForUnique(1000, { timeout: 45_000 });
+    await flush(page);
+
+    expect(env.server.duplicateIds()).toEqual([]);
+    expect(indexes(env.server.acceptedEvents())).toEqual(range(1000));
+    // Batched, not one request per event (peers hit net::ERR_INSUFFICIENT_RESOURCES that way).
+    expect((await ingestCalls(page)).length).toBeLessThanOrEqual(100);
+    expect(env.ctx.errors.unexpectedConsoleErrors()).toEqual([]);
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+    expect((await sdkReports(page)).errors.filter((e) => e.kind === 'evicted')).toEqual([]);
+  });
+});

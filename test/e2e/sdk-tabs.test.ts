@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import type { TrackEvent } from '@portrait/protocol';
+import type { RecordedRequest } from './support/recording-server';
+import {
+  flush, idbMessageIds, installNetLog, openSdkPage, persistedNetCalls, trackMany, waitForIdbEvents, waitForSdk,
+} from './support/sdk-page';
+import { useE2E } from './support/use-e2e';
+
+/**
+ * Tabs, reloads and closed tabs in real Chromium (issue 2, scenarios 19-21): the
+ * IndexedDB queue is shared by the site's tabs, one tab flushes at a time, and what
+ * a tab leaves behind is sent on the next visit, once.
+ */
+
+const visitOf = (r: RecordedRequest) => new URL(String(r.headers.referer ?? 'http://x/')).searchParams.get('visit');
+const tabOf = (r: RecordedRequest) => new URL(String(r.headers.referer ?? 'http://x/')).searchParams.get('tab');
+
+describe('SDK across tabs and visits (real Chromium, recording server)', () => {
+  const env = useE2E();
+
+  it('two tabs offline with 50 events each, then online: 100 delivered, no messageId sent twice, one tab at a time', async () => {
+    const [a, b] = [await env.ctx.newPage(), await env.ctx.newPage()];
+    await openSdkPage(a, env.server, { query: { tab: 'A' } });
+    await openSdkPage(b, env.server, { query: { tab: 'B' } });
+    // Slow answers make overlapping flushes from the two tabs visible.
+    env.server.failNext(40, { delayMs: 150 });
+
+    await env.ctx.context.setOffline(true);
+    await trackMany(a, 50, 'Two tabs', { tab: 'A' });
+    await trackMany(b, 50, 'Two tabs', { tab: 'B' });
+    await waitForIdbEvents(a, 100);
+
+    await env.ctx.context.setOffline(false);
+    await env.server.waitForUnique(100, { timeout: 30_000 });
+    await Promise.all([flush(a), flush(b)]);
+
+    expect(env.server.duplicateIds()).toEqual([]);
+    expect(env.server.sentIds()).toHaveLength(100);
+    const events = env.server.acceptedEvents() as TrackEvent[];
+    expect(events.filter((e) => e.properties?.tab === 'A')).toHaveLength(50);
+    expect(events.filter((e) => e.properties?.tab === 'B')).toHaveLength(50);
+
+    // No request of one tab was in flight while a request of the other tab was.
+    const reqs = env.server.ingestRequests();
+    for (const r of reqs) {
+      for (const o of reqs) {
+        if (tabOf(r) === tabOf(o)) continue;
+        const overlap = r.receivedAt < o.answeredAt! && o.receivedAt < r.answeredAt!;
+        expect(overlap, `tab ${tabOf(r)} #${r.seq} overlaps tab ${tabOf(o)} #${o.seq}`).toBe(false);
+      }
+    }
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('tab closed while offline with events queued: sent on the next visit, once', async () => {
+    const first = await env.ctx.newPage();
+    await openSdkPage(first, env.server, { query: { visit: '1' } });
+    await env.ctx.context.setOffline(true);
+    await trackMany(first, 10, 'Left behind');
+    await waitForIdbEvents(first, 10);
+    // The visitor keeps the browser open (another tab) and closes this one.
+    await env.ctx.newPage();
+    await first.close({ runBeforeUnload: true });
+    expect(env.server.requests).toHaveLength(0);
+
+    await env.ctx.context.setOffline(false);
+    const next = await env.ctx.newPage();
+    await openSdkPage(next, env.server, { query: { visit: '2' } });
+    await env.server.waitForUnique(10);
+    await flush(next);
+
+    expect(env.server.duplicateIds()).toEqual([]);
+    expect(env.server.sentIds()).toHaveLength(10);
+    expect(env.server.ingestRequests().every((r) => visitOf(r) === '2')).toBe(true);
+    expect(await idbMessageIds(next)).toEqual([]);
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('reloaded after sending, before the answer: resent on the next load with the same ids, stored once', async () => {
+    const page = await env.ctx.newPage();
+    // The collector stores the batch but the answer never arrives (scenario 20).
+    env.server.script({ storeThenHang: true });
+    await openSdkPage(page, env.server);
+    await trackMany(page, 10, 'Unanswered');
+    // Start the flush without waiting for it: its answer never comes.
+    await page.evaluate(() => { void (window as unknown as { portrait: { flush(): unknown } }).portrait.flush(); });
+    await env.server.waitForUnique(10);
+    const firstIds = env.server.ingestRequests()[0].events.map((e) => e.messageId).sort();
+    expect(firstIds).toHaveLength(10);
+
+    await page.reload();
+    await waitForSdk(page);
+    // The reloaded page sends them again; the collector answers "duplicates".
+    await env.server.waitFor((s) =>
+      s.ingestRequests().filter((r) => r.status === 200).reduce((n, r) => n + (r.response as { duplicates: number }).duplicates, 0) >= 10,
+    { message: 'waiting for the 10 unanswered events to be resent' });
+    await flush(page);
+
+    const resent = env.server.ingestRequests().slice(1).flatMap((r) => r.events.map((e) => e.messageId)).sort();
+    expect([...new Set(resent)]).toEqual(firstIds);
+    expect(env.server.acceptedEvents()).toHaveLength(10);
+    // At most one resend per event: never sent twice at once.
+    for (const id of firstIds) expect(env.server.sentIds().filter((x) => x === id).length).toBeLessThanOrEqual(2);
+    expect(await idbMessageIds(page)).toEqual([]);
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('tab closed with ~100 KB queued: at most 64 KiB of keepalive in flight, the rest sent on the next visit, each stored once', async () => {
+    const first = await env.ctx.newPage();
+    await installNetLog(first, { persist: true });
+    // No batch leaves before the tab closes: everything goes at unload or next visit.
+    await openSdkPage(first, env.server, { query: { visit: '1' }, options: { flushAt: 1000, flushInterval: 600_000 } });
+    await trackMany(first, 50, 'Heavy', { padBytes: 1000 });
+    const queued = await waitForIdbEvents(first, 50);
+    expect(queued).toHaveLength(50);
+    expect(env.server.requests).toHaveLength(0);
+
+    await first.close({ runBeforeUnload: true });
+    // The unload flush arrives (keepalive/beacon) and is answered.
+    await env.server.waitFor((s) => {
+      const unload = s.ingestRequests().filter((r) => visitOf(r) === '1');
+      return unload.length > 0 && unload.every((r) => r.outcome !== 'hanging');
+    }, { message: 'waiting for the unload flush' });
+
+    const next = await env.ctx.newPage();
+    await openSdkPage(next, env.server, { query: { visit: '2' } });
+    await env.server.waitForUnique(50);
+    await flush(next);
+
+    const calls = (await persistedNetCalls(next)).filter((c) => c.keepalive && new URL(c.url).pathname.startsWith('/v1/'));
+    expect(calls.length).toBeGreaterThan(0);
+    expect(Math.max(...calls.map((c) => c.inflightKeepalive))).toBeLessThanOrEqual(64 * 1024);
+    const unload = env.server.ingestRequests().filter((r) => visitOf(r) === '1');
+    const unloadBytes = unload.reduce((n, r) => n + r.bytes, 0);
+    expect(unloadBytes).toBeGreaterThan(0);
+    expect(unloadBytes).toBeLessThanOrEqual(64 * 1024);
+
+    // Everything stored exactly once; what the unload could not carry came on the next visit.
+    expect(env.server.acceptedEvents()).toHaveLength(50);
+    const atUnload = new Set(unload.flatMap((r) => r.events.map((e) => e.messageId)));
+    expect(atUnload.size).toBeLessThan(50);
+    const nextVisit = env.server.ingestRequests().filter((r) => visitOf(r) === '2').flatMap((r) => r.events.map((e) => e.messageId));
+    for (const id of queued) if (!atUnload.has(id)) expect(nextVisit).toContain(id);
+    expect(await idbMessageIds(next)).toEqual([]);
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+});
