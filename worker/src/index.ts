@@ -1,6 +1,7 @@
-import { Hono } from 'hono';
+import { createApp } from './app';
 
-const app = new Hono();
-app.get('/health', (c) => c.json({ ok: true }));
+export { ProfileObject } from './storage/profile-object';
+
+const app = createApp();
 
 export default app;

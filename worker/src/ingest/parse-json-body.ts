@@ -1,0 +1,21 @@
+import { IngestError } from './ingest-error';
+
+const decoder = new TextDecoder('utf-8');
+
+/**
+ * Decodes and parses a JSON request body. `JSON.parse` defines `__proto__` as a plain
+ * own property (it never calls the prototype setter), and the sanitizer drops such keys
+ * before anything copies the data, so nothing here can reach a prototype.
+ */
+export function parseJsonBody(bytes: Uint8Array): unknown {
+  if (bytes.byteLength === 0) {
+    throw new IngestError(400, 'empty_body', 'Request body is empty; send a JSON event or a {"batch": [...]} object.');
+  }
+  const text = decoder.decode(bytes);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    throw new IngestError(400, 'invalid_json', `Request body is not valid JSON (${detail}).`);
+  }
+}

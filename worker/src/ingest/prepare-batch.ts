@@ -1,0 +1,258 @@
+import { EVENT_TYPES, LIMITS, type EventType, type RejectReason } from '@portrait/protocol';
+import { isBlockedId } from './blocked-ids';
+import { cleanId } from './clean-id';
+import { correctTimestamp } from './correct-timestamp';
+import { IngestError } from './ingest-error';
+import type { DiscardReason, PreparedBatch, PreparedEvent, RejectedDetail, RequestFacts, StoredEvent } from './ingest-types';
+import { payloadHash } from './payload-hash';
+import { sanitizeEvent, truncateString, DEFAULT_SANITIZE_LIMITS, type SanitizeLimits } from './sanitize-event';
+import { spamReferrer } from './spam-referrers';
+
+/** Dead-letter copies of a rejected event keep at most this many characters. */
+export const DEAD_LETTER_PAYLOAD_CHARS = 2048;
+
+/** Fields a client may send that the collector sets itself or must ignore. */
+const IGNORED_TOP_LEVEL = ['ip', 'request_ip', 'userAgent', 'writeKey', 'receivedAt', '_metadata'];
+const IGNORED_CONTEXT = ['ip', 'request_ip', 'userAgent', 'location'];
+
+/**
+ * Turns a parsed request body into events ready to store, one verdict per event: a bad
+ * event is rejected with its reason and never sinks the others. Throws `IngestError`
+ * (400/413) only when the request itself is unusable (no batch, empty batch, too many).
+ *
+ * @example
+ * const prepared = prepareBatch(JSON.parse(body), { receivedAt: Date.now(), userAgent, gpc: false, route: 'batch' });
+ */
+export function prepareBatch(body: unknown, facts: RequestFacts, limits: SanitizeLimits = DEFAULT_SANITIZE_LIMITS): PreparedBatch {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new IngestError(400, 'invalid_body', 'Request body must be a JSON object: an event, or {"batch": [...]}.');
+  }
+  const envelope = body as Record<string, unknown>;
+  let rawEvents: unknown[];
+  let batchContext: Record<string, unknown> | undefined;
+  let batchIntegrations: Record<string, unknown> | undefined;
+  if (facts.route === 'batch') {
+    if (!Array.isArray(envelope.batch)) {
+      throw new IngestError(400, 'invalid_batch', 'Batch body needs a "batch" array of events: {"batch": [{"type": "track", ...}]}.');
+    }
+    rawEvents = envelope.batch;
+    if (rawEvents.length === 0) throw new IngestError(400, 'empty_batch', 'The batch is empty; send at least one event.');
+    if (rawEvents.length > LIMITS.batchEvents) {
+      throw new IngestError(
+        413,
+        'too_many_events',
+        `The batch holds ${rawEvents.length} events; the limit is ${LIMITS.batchEvents} per request. Split it.`,
+      );
+    }
+    batchContext = plainObject(envelope.context) ? sanitizedObject(envelope.context, limits) : undefined;
+    batchIntegrations = plainObject(envelope.integrations) ? sanitizedObject(envelope.integrations, limits) : undefined;
+  } else {
+    rawEvents = [envelope];
+  }
+
+  const out: PreparedBatch = { events: [], rejected: [], discarded: [], counters: {} };
+  const count = (name: string, n = 1) => {
+    out.counters[name] = (out.counters[name] ?? 0) + n;
+  };
+  const batchSentAt = envelope.sentAt;
+
+  for (let index = 0; index < rawEvents.length; index++) {
+    const raw = rawEvents[index];
+    const verdict = prepareOne(raw, index, facts, limits, { batchContext, batchIntegrations, batchSentAt });
+    if (verdict.kind === 'rejected') {
+      out.rejected.push(verdict.detail);
+      count(`rejected:${verdict.detail.reason}`);
+    } else if (verdict.kind === 'discarded') {
+      out.discarded.push({ index, reason: verdict.reason });
+      count(`discarded:${verdict.reason}`);
+    } else {
+      out.events.push(verdict.event);
+      for (const flag of verdict.event.event.flags ?? []) count(`flag:${flag}`);
+    }
+  }
+  return out;
+}
+
+type Verdict =
+  | { kind: 'accepted'; event: PreparedEvent }
+  | { kind: 'rejected'; detail: RejectedDetail }
+  | { kind: 'discarded'; reason: DiscardReason };
+
+interface BatchLevel {
+  batchContext?: Record<string, unknown>;
+  batchIntegrations?: Record<string, unknown>;
+  batchSentAt: unknown;
+}
+
+function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: SanitizeLimits, batch: BatchLevel): Verdict {
+  const rawMessageId = plainObject(raw) && typeof raw.messageId === 'string' ? truncateString(raw.messageId, LIMITS.idLength) : undefined;
+  const reject = (reason: RejectReason, message: string, payload?: unknown): Verdict => ({
+    kind: 'rejected',
+    detail: { index, messageId: rawMessageId, reason, message, payload: deadLetterText(payload ?? raw) },
+  });
+  if (!plainObject(raw)) return reject('invalid_event', `Event ${index} must be a JSON object.`, raw);
+
+  const sanitized = sanitizeEvent(raw, limits);
+  if (!sanitized.ok) {
+    return reject(
+      'event_too_large',
+      `Event ${index} is larger than ${limits.maxBytes} bytes (${Math.round(limits.maxBytes / 1024)} KB) of JSON.`,
+    );
+  }
+  const ev = sanitized.value as Record<string, unknown>;
+  const flags: string[] = [];
+  if (sanitized.stats.truncatedStrings) flags.push('truncated_strings');
+  if (sanitized.stats.droppedKeys) flags.push('truncated_keys');
+  if (sanitized.stats.cutDepth) flags.push('truncated_depth');
+  if (sanitized.stats.unsafeKeys) flags.push('unsafe_keys_dropped');
+
+  const type = (facts.route === 'batch' ? ev.type : facts.route) as EventType;
+  if (typeof type !== 'string' || !EVENT_TYPES.includes(type)) {
+    return reject('invalid_event', `Event ${index} has type ${JSON.stringify(ev.type ?? null)}; expected one of ${EVENT_TYPES.join(', ')}.`);
+  }
+
+  const ids: Record<string, string | undefined> = {};
+  for (const field of ['messageId', 'userId', 'anonymousId', 'groupId', 'previousId'] as const) {
+    const r = cleanId(ev[field], field);
+    if (!r.ok) return reject('invalid_id', `Event ${index}: ${r.message}`);
+    if (r.changed) flags.push(`cleaned_${field}`);
+    ids[field] = r.value;
+  }
+
+  const userId = ids.userId !== undefined && !isBlockedId(ids.userId) ? ids.userId : undefined;
+  const anonymousId = ids.anonymousId !== undefined && !isBlockedId(ids.anonymousId) ? ids.anonymousId : undefined;
+  if (ids.userId !== undefined && userId === undefined) flags.push('blocked_userId');
+  if (ids.anonymousId !== undefined && anonymousId === undefined) flags.push('blocked_anonymousId');
+  if (userId === undefined && anonymousId === undefined) {
+    if (ids.userId === undefined && ids.anonymousId === undefined) {
+      return reject('missing_identity', `Event ${index} has neither userId nor anonymousId; one is required.`);
+    }
+    return reject(
+      'invalid_id',
+      `Event ${index}: ${JSON.stringify(ids.userId ?? ids.anonymousId)} is a placeholder, not an id; send a real userId or anonymousId.`,
+    );
+  }
+
+  const stored: StoredEvent = {
+    type,
+    messageId: '',
+    context: {},
+    timestamp: '',
+    receivedAt: new Date(facts.receivedAt).toISOString(),
+  };
+  if (ids.userId !== undefined) stored.userId = ids.userId;
+  if (ids.anonymousId !== undefined) stored.anonymousId = ids.anonymousId;
+
+  switch (type) {
+    case 'track': {
+      if (typeof ev.event !== 'string' || ev.event.trim() === '') {
+        return reject('invalid_event', `Event ${index} (track) needs a non-empty "event" name.`);
+      }
+      stored.event = ev.event.length > LIMITS.eventNameLength ? truncateString(ev.event, LIMITS.eventNameLength) : ev.event;
+      if (stored.event !== ev.event) flags.push('truncated_event_name');
+      break;
+    }
+    case 'page':
+    case 'screen': {
+      if (typeof ev.name === 'string') stored.name = truncateString(ev.name, LIMITS.eventNameLength);
+      if (typeof ev.category === 'string') stored.category = truncateString(ev.category, LIMITS.eventNameLength);
+      break;
+    }
+    case 'group': {
+      if (ids.groupId === undefined) return reject('invalid_event', `Event ${index} (group) needs a "groupId".`);
+      stored.groupId = ids.groupId;
+      break;
+    }
+    case 'alias': {
+      if (ids.previousId === undefined) return reject('invalid_event', `Event ${index} (alias) needs a "previousId".`);
+      if (ids.userId === undefined) return reject('invalid_event', `Event ${index} (alias) needs a "userId".`);
+      stored.previousId = ids.previousId;
+      break;
+    }
+    case 'identify':
+      break;
+  }
+
+  for (const field of ['properties', 'traits'] as const) {
+    const v = ev[field];
+    if (v === undefined || v === null) continue;
+    if (!plainObject(v)) return reject('invalid_event', `Event ${index}: "${field}" must be an object.`);
+    stored[field] = v;
+  }
+  if (type === 'identify' || type === 'group') {
+    // Segment clients put identify traits in `traits`; some put them in context.traits.
+    const ctxTraits = plainObject(ev.context) && plainObject(ev.context.traits) ? ev.context.traits : undefined;
+    if (!stored.traits && ctxTraits) stored.traits = ctxTraits;
+  }
+
+  // Client payload as the hash sees it: ids cleaned, per-attempt fields left out.
+  const context: Record<string, unknown> = { ...(batch.batchContext ?? {}), ...(plainObject(ev.context) ? ev.context : {}) };
+  const integrations = plainObject(ev.integrations) ? ev.integrations : batch.batchIntegrations;
+  for (const key of IGNORED_TOP_LEVEL) delete ev[key];
+  const sentAt = ev.sentAt ?? batch.batchSentAt;
+  delete ev.sentAt;
+  const hashSource = JSON.stringify([type, ids, ev, batch.batchContext ?? null, integrations ?? null]);
+  const hash = payloadHash(hashSource);
+  stored.messageId = ids.messageId ?? `auto-${hash}`;
+  if (ids.messageId === undefined) flags.push('generated_messageId');
+
+  const referrerSpam = spamReferrer(pageReferrer(context, stored.properties));
+  if (facts.userAgent.bot) return { kind: 'discarded', reason: 'bot' };
+  if (referrerSpam) return { kind: 'discarded', reason: 'spam_referrer' };
+
+  const time = correctTimestamp(ev.timestamp ?? ev.originalTimestamp, sentAt, facts.receivedAt);
+  flags.push(...time.flags);
+  stored.timestamp = new Date(time.timestamp).toISOString();
+  if (time.originalTimestamp !== undefined) stored.originalTimestamp = new Date(time.originalTimestamp).toISOString();
+  const sent = typeof sentAt === 'string' || typeof sentAt === 'number' ? Date.parse(String(sentAt)) : NaN;
+  if (!Number.isNaN(sent)) stored.sentAt = new Date(sent).toISOString();
+
+  for (const key of IGNORED_CONTEXT) delete context[key];
+  enrichContext(context, facts);
+  stored.context = context;
+  if (integrations) stored.integrations = integrations;
+  if (flags.length) stored.flags = flags;
+
+  const profileKey = userId !== undefined ? `user:${userId}` : `anon:${anonymousId}`;
+  const links: string[] = [];
+  if (userId !== undefined && anonymousId !== undefined) links.push(`anon:${anonymousId}`);
+  if (type === 'alias' && stored.previousId !== undefined && userId !== undefined && !isBlockedId(stored.previousId)) {
+    if (stored.previousId !== userId) links.push(`user:${stored.previousId}`);
+    if (stored.previousId !== anonymousId) links.push(`anon:${stored.previousId}`);
+  }
+  return { kind: 'accepted', event: { index, profileKey, event: stored, hash, orderAt: time.orderAt, links } };
+}
+
+function enrichContext(context: Record<string, unknown>, facts: RequestFacts): void {
+  const ua = facts.userAgent;
+  if (ua.browser) context.browser = ua.browser;
+  if (ua.os) context.os = ua.os;
+  if (ua.device) context.device = { ...(plainObject(context.device) ? context.device : {}), ...ua.device };
+  if (facts.geo && Object.keys(facts.geo).length > 0) context.location = facts.geo;
+  if (facts.gpc) context.gpc = true;
+}
+
+function pageReferrer(context: Record<string, unknown>, properties: Record<string, unknown> | undefined): unknown {
+  if (plainObject(context.page) && typeof context.page.referrer === 'string') return context.page.referrer;
+  return properties?.referrer;
+}
+
+function sanitizedObject(v: Record<string, unknown>, limits: SanitizeLimits): Record<string, unknown> | undefined {
+  const r = sanitizeEvent(v, limits);
+  return r.ok ? (r.value as Record<string, unknown>) : undefined;
+}
+
+function plainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function deadLetterText(v: unknown): string {
+  if (typeof v === 'string') return truncateString(v, DEAD_LETTER_PAYLOAD_CHARS);
+  try {
+    const r = sanitizeEvent(v, { ...DEFAULT_SANITIZE_LIMITS, maxBytes: 1024 * 1024, stringLength: 256 });
+    const text = r.ok ? JSON.stringify(r.value) : '(unmeasurable)';
+    return truncateString(text, DEAD_LETTER_PAYLOAD_CHARS);
+  } catch {
+    return '(unserializable)';
+  }
+}

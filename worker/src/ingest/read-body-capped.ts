@@ -1,0 +1,51 @@
+import { IngestError } from './ingest-error';
+
+/**
+ * Reads a request body into memory, refusing it with 413 as soon as it is larger than
+ * `maxBytes`: first from a declared Content-Length (nothing is read), then while
+ * streaming (chunked bodies, or a Content-Length that lies). Never parses anything.
+ *
+ * @example
+ * const bytes = await readBodyCapped(request.body, request.headers.get('content-length'), LIMITS.batchBytes);
+ */
+export async function readBodyCapped(
+  body: ReadableStream<Uint8Array> | null,
+  contentLength: string | null,
+  maxBytes: number,
+): Promise<Uint8Array> {
+  if (contentLength !== null && contentLength !== '') {
+    const declared = Number(contentLength);
+    if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(declared, maxBytes);
+  }
+  if (!body) return new Uint8Array(0);
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(total, maxBytes, true);
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+function tooLarge(bytes: number, maxBytes: number, streamed = false): IngestError {
+  const size = streamed ? `more than ${maxBytes} bytes` : `${bytes} bytes`;
+  return new IngestError(
+    413,
+    'body_too_large',
+    `Request body is ${size}; the limit is ${maxBytes} bytes (${Math.round(maxBytes / 1024)} KB). Send fewer events per batch.`,
+  );
+}

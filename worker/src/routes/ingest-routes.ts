@@ -1,0 +1,220 @@
+import { LIMITS, SHORT_PATHS, EVENT_TYPES, type EventType, type IngestResponse, type RejectedEvent } from '@portrait/protocol';
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../app-env';
+import { IngestError } from '../ingest/ingest-error';
+import type { GeoInfo, PreparedBatch, RejectedDetail } from '../ingest/ingest-types';
+import { parseJsonBody } from '../ingest/parse-json-body';
+import { parseUserAgent } from '../ingest/parse-user-agent';
+import { prepareBatch } from '../ingest/prepare-batch';
+import { RateLimiter, rateLimitsFrom } from '../ingest/rate-limiter';
+import { readBodyCapped } from '../ingest/read-body-capped';
+import { applyD1Migrations } from '../storage/apply-d1-migrations';
+import { ensureDevTenant } from '../storage/dev-tenant';
+import { countRequest, recordIngestOutcome } from '../storage/ingest-log';
+import { lookupKey, type KeyRecord } from '../storage/key-store';
+import { storeEvents } from '../storage/profile-store';
+
+/** Seconds a client should wait after a storage failure before retrying. */
+const STORAGE_RETRY_AFTER = 5;
+
+let limiter: { config: string; limiter: RateLimiter } | undefined;
+
+/**
+ * The Segment HTTP Tracking API: POST /v1/{batch,track,page,screen,identify,group,alias}
+ * and the one-letter forms /v1/{b,t,p,s,i,g,a}, with CORS for browsers.
+ */
+export function ingestRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('/v1/:path', async function ingestCors(c, next) {
+    if (routeType(c.req.param('path')) === undefined) return next();
+    const origin = c.req.header('origin');
+    if (c.req.method === 'OPTIONS') {
+      if (!origin) return c.body(null, 204, { allow: 'POST, OPTIONS' });
+      return c.body(null, 204, {
+        'access-control-allow-origin': origin,
+        'access-control-allow-methods': 'POST, OPTIONS',
+        'access-control-allow-headers': c.req.header('access-control-request-headers') ?? 'content-type, authorization',
+        'access-control-max-age': '86400',
+        vary: 'Origin',
+      });
+    }
+    await next();
+    if (origin && !c.get('corsDenied')) {
+      c.res.headers.set('access-control-allow-origin', origin);
+      c.res.headers.set('access-control-expose-headers', 'retry-after');
+      c.res.headers.append('vary', 'Origin');
+    }
+  });
+  app.post('/v1/:path', async function ingest(c) {
+    const route = routeType(c.req.param('path'));
+    if (route === undefined) return c.notFound();
+    return handleIngest(c, route);
+  });
+  return app;
+}
+
+function routeType(path: string): EventType | 'batch' | undefined {
+  if (path === 'batch' || path === 'import') return 'batch';
+  if ((EVENT_TYPES as readonly string[]).includes(path)) return path as EventType;
+  return SHORT_PATHS[path];
+}
+
+async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Promise<Response> {
+  const env = c.env;
+  const receivedAt = Date.now();
+  const headerKey = keyFromAuthorization(c.req.header('authorization'));
+  await applyD1Migrations(env.DB);
+  await ensureDevTenant(env);
+
+  let body: unknown;
+  try {
+    const bytes = await readBodyCapped(c.req.raw.body, c.req.header('content-length') ?? null, LIMITS.batchBytes);
+    body = parseJsonBody(bytes);
+  } catch (err) {
+    if (err instanceof IngestError && headerKey) await countForKey(env.DB, headerKey, `request:${err.code}`);
+    throw err;
+  }
+
+  const key = headerKey ?? bodyWriteKey(body);
+  if (!key) {
+    throw new IngestError(401, 'missing_write_key', 'No write key: send it as HTTP Basic user ("Authorization: Basic base64(KEY:)") or as "writeKey" in the body.');
+  }
+  const record = await lookupKey(env.DB, key);
+  if (!record) throw new IngestError(401, 'invalid_write_key', 'Unknown write key. Check the key in your snippet or client settings.');
+  if (record.kind !== 'write') {
+    throw new IngestError(403, 'secret_key_not_allowed', 'This is a secret key: never send it from a page or app. Use the write key to send events.');
+  }
+  if (record.disabled) throw new IngestError(403, 'write_key_disabled', 'This write key is disabled; events sent with it are not stored.');
+  const origin = c.req.header('origin');
+  if (origin && record.allowedOrigins && !record.allowedOrigins.includes(origin)) {
+    c.set('corsDenied', true);
+    throw new IngestError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this write key.`);
+  }
+
+  let prepared: PreparedBatch;
+  try {
+    prepared = prepareBatch(body, {
+      receivedAt,
+      userAgent: parseUserAgent(c.req.header('user-agent')),
+      geo: geoFrom(c.req.raw),
+      gpc: c.req.header('sec-gpc') === '1',
+      route,
+    });
+  } catch (err) {
+    if (err instanceof IngestError) await countRequest(env.DB, record.tenantId, `request:${err.code}`, receivedAt);
+    throw err;
+  }
+
+  const ip = c.req.header('cf-connecting-ip') ?? null;
+  const decision = rateLimiter(env).check({
+    tenant: record.tenantId,
+    ip,
+    events: prepared.events.length + prepared.rejected.length + prepared.discarded.length,
+    anonymousIds: prepared.events.filter((e) => e.profileKey.startsWith('anon:')).map((e) => e.profileKey),
+  });
+  if (!decision.ok) {
+    await countRequest(env.DB, record.tenantId, 'request:rate_limited', receivedAt).catch(() => undefined);
+    throw new IngestError(429, 'rate_limited', `Too many requests (${decision.limit}). Retry after ${decision.retryAfter} s.`, decision.retryAfter);
+  }
+
+  let outcomes;
+  try {
+    ({ outcomes } = await storeEvents(env, record.tenantId, prepared.events));
+  } catch (err) {
+    console.error('portrait: storing events failed', err);
+    throw new IngestError(503, 'storage_unavailable', 'Events could not be stored durably; nothing was acknowledged. Retry later.', STORAGE_RETRY_AFTER);
+  }
+
+  let accepted = 0;
+  let duplicates = 0;
+  const rejected: RejectedDetail[] = [...prepared.rejected];
+  for (const e of prepared.events) {
+    const outcome = outcomes.get(e.index);
+    if (outcome === 'accepted') accepted++;
+    else if (outcome === 'duplicate') duplicates++;
+    else if (outcome === 'conflict') {
+      rejected.push({
+        index: e.index,
+        messageId: e.event.messageId,
+        reason: 'duplicate_conflict',
+        message: `messageId ${e.event.messageId} was already stored with a different payload; this copy was kept apart, not merged.`,
+        payload: JSON.stringify(e.event).slice(0, 2048),
+      });
+    }
+  }
+  const counters = { ...prepared.counters };
+  if (duplicates) counters.duplicate = duplicates;
+  for (const r of rejected) if (r.reason === 'duplicate_conflict') counters['rejected:duplicate_conflict'] = (counters['rejected:duplicate_conflict'] ?? 0) + 1;
+  if (rejected.length > 0 || Object.keys(counters).length > 0) {
+    try {
+      await recordIngestOutcome(env.DB, record.tenantId, { rejected, counters }, receivedAt);
+    } catch (err) {
+      console.error('portrait: dead-letter write failed', err);
+      throw new IngestError(503, 'storage_unavailable', 'Rejected events could not be recorded; retry later (stored events will count as duplicates).', STORAGE_RETRY_AFTER);
+    }
+  }
+  rejected.sort((a, b) => a.index - b.index);
+  const response: IngestResponse = {
+    success: true,
+    accepted,
+    duplicates,
+    discarded: prepared.discarded.length,
+    rejected: rejected.map(({ index, messageId, reason, message }): RejectedEvent => ({ index, messageId, reason, message })),
+  };
+  return c.json(response, 200);
+}
+
+function rateLimiter(env: AppEnv['Bindings']): RateLimiter {
+  const limits = rateLimitsFrom(env as unknown as Record<string, unknown>);
+  const config = JSON.stringify(limits);
+  if (!limiter || limiter.config !== config) limiter = { config, limiter: new RateLimiter(limits) };
+  return limiter.limiter;
+}
+
+/** `Basic base64(KEY:)` => KEY; `Bearer KEY` => KEY (so a secret key is named and refused). */
+function keyFromAuthorization(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const [scheme, value] = header.trim().split(/\s+/, 2);
+  if (!value) return undefined;
+  if (/^basic$/i.test(scheme)) {
+    let decoded: string;
+    try {
+      decoded = atob(value);
+    } catch {
+      throw new IngestError(401, 'invalid_authorization', 'The Basic credentials are not valid base64; send base64("WRITE_KEY:").');
+    }
+    const user = decoded.split(':')[0];
+    return user === '' ? undefined : user;
+  }
+  if (/^bearer$/i.test(scheme)) return value;
+  return undefined;
+}
+
+function bodyWriteKey(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const key = (body as Record<string, unknown>).writeKey;
+  return typeof key === 'string' && key !== '' ? key : undefined;
+}
+
+async function countForKey(db: D1Database, key: string, counter: string): Promise<void> {
+  const record: KeyRecord | null = await lookupKey(db, key).catch(() => null);
+  if (record && record.kind === 'write') await countRequest(db, record.tenantId, counter).catch(() => undefined);
+}
+
+function geoFrom(req: Request): GeoInfo | undefined {
+  const cf = (req as Request & { cf?: Record<string, unknown> }).cf;
+  if (!cf) return undefined;
+  const geo: GeoInfo = {};
+  const str = (k: string) => (typeof cf[k] === 'string' && cf[k] !== '' ? (cf[k] as string) : undefined);
+  const num = (k: string) => {
+    const n = Number(cf[k]);
+    return cf[k] !== undefined && Number.isFinite(n) ? n : undefined;
+  };
+  const fields: Array<[keyof GeoInfo, unknown]> = [
+    ['country', str('country')], ['region', str('region')], ['regionCode', str('regionCode')], ['city', str('city')],
+    ['postalCode', str('postalCode')], ['continent', str('continent')], ['timezone', str('timezone')],
+    ['latitude', num('latitude')], ['longitude', num('longitude')],
+  ];
+  for (const [k, v] of fields) if (v !== undefined) (geo as Record<string, unknown>)[k] = v;
+  return Object.keys(geo).length ? geo : undefined;
+}

@@ -1,0 +1,334 @@
+import { DurableObject } from 'cloudflare:workers';
+import type { Env } from '../env';
+import type { PreparedEvent, StoredEvent } from '../ingest/ingest-types';
+import { applyD1Migrations } from './apply-d1-migrations';
+import { applyEvent, emptyPortrait, type Portrait } from './portrait-seam';
+import { PROFILE_SCHEMA } from './profile-schema';
+
+export type EventOutcome = 'accepted' | 'duplicate' | 'conflict';
+
+export type ProfileIngestResult =
+  | { forwardedTo: string }
+  | { outcomes: Array<{ index: number; outcome: EventOutcome }>; linksToMerge: string[] };
+
+export interface ExportedRow {
+  seq: number;
+  message_id: string;
+  hash: string;
+  type: string;
+  name: string | null;
+  order_at: number;
+  received_at: number;
+  body: string;
+}
+
+export type ExportPage =
+  | { status: 'refused'; mergedInto: string }
+  | { status: 'ok'; rows: ExportedRow[]; done: boolean; identities: string[] };
+
+export interface MergeRecord {
+  tenantId: string;
+  fromKey: string;
+  outcome: 'merged' | 'refused';
+  eventsMoved: number;
+  reason: string;
+  messageId?: string;
+  identities?: string[];
+}
+
+export type ProfileView =
+  | { status: 'not_found' }
+  | { status: 'forwarded'; to: string }
+  | {
+      status: 'ok';
+      profile: {
+        profileId: string;
+        profileKey: string;
+        createdAt: string | null;
+        portrait: Portrait;
+        identities: Array<{ profileKey: string; status: string; at: string }>;
+        mergeLog: Array<{ at: string; direction: string; otherKey: string; outcome: string; eventsMoved: number; reason: string; messageId: string | null }>;
+        conflicts: number;
+        eventCount: number;
+      };
+      events: StoredEvent[];
+    };
+
+/** A profile links at most this many other identities (Segment caps merges at 100). */
+export const MAX_LINKED_IDENTITIES = 100;
+
+/**
+ * One customer profile: a SQLite Durable Object named `<tenant>:<profileKey>`, where the
+ * profile key is `user:<userId>` or `anon:<anonymousId>`. It dedupes by messageId, keeps
+ * the timeline, updates the portrait through the one seam (portrait-seam.ts), links and
+ * merges identities, and writes its summary to the D1 index from an alarm.
+ * Every write happens in a synchronous transaction; the runtime's output gate holds the
+ * RPC answer until that write is durable, so a returned result means stored.
+ */
+export class ProfileObject extends DurableObject<Env> {
+  private readonly sql: SqlStorage;
+  private portrait: Portrait | undefined;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.sql = ctx.storage.sql;
+    for (const statement of PROFILE_SCHEMA) this.sql.exec(statement);
+  }
+
+  /** Stores events for this profile (or says where the profile moved). */
+  async ingest(tenantId: string, profileKey: string, events: PreparedEvent[]): Promise<ProfileIngestResult> {
+    this.claim(tenantId, profileKey);
+    const forwardTo = this.meta('forward_to');
+    if (forwardTo) return { forwardedTo: forwardTo };
+
+    const outcomes: Array<{ index: number; outcome: EventOutcome }> = [];
+    const links = new Set<string>();
+    this.guarded(() => {
+      let portrait = this.loadPortrait();
+      let changed = false;
+      for (const p of events) {
+        const existing = this.sql.exec<{ hash: string }>('SELECT hash FROM events WHERE message_id = ?', p.event.messageId).toArray()[0];
+        const body = JSON.stringify(p.event);
+        if (existing) {
+          if (existing.hash === p.hash) outcomes.push({ index: p.index, outcome: 'duplicate' });
+          else {
+            this.sql.exec('INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, ?, ?, ?)', p.event.messageId, p.hash, Date.parse(p.event.receivedAt), body);
+            outcomes.push({ index: p.index, outcome: 'conflict' });
+            continue;
+          }
+        } else {
+          this.sql.exec(
+            'INSERT INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+            p.event.messageId, p.hash, p.event.type, p.event.event ?? p.event.name ?? null, p.orderAt, Date.parse(p.event.receivedAt), body,
+          );
+          portrait = applyEvent(portrait, { event: p.event, orderAt: p.orderAt });
+          changed = true;
+          outcomes.push({ index: p.index, outcome: 'accepted' });
+        }
+        for (const link of p.links) if (link !== profileKey) links.add(link);
+      }
+      if (changed) this.savePortrait(portrait);
+    });
+    const linksToMerge = [...links].filter(
+      (key) => this.sql.exec('SELECT 1 FROM identities WHERE profile_key = ?', key).toArray().length === 0,
+    );
+    if (outcomes.some((o) => o.outcome === 'accepted')) await this.scheduleIndex();
+    return { outcomes, linksToMerge };
+  }
+
+  /**
+   * Source side of a merge, one page at a time. The first call points this profile at
+   * the target (late events follow the pointer); rows are deleted only by `finishMerge`,
+   * after the target has them, so a failure half-way loses nothing.
+   */
+  async exportForMerge(tenantId: string, profileKey: string, targetKey: string, afterSeq: number, limit: number): Promise<ExportPage> {
+    this.claim(tenantId, profileKey);
+    const forwardTo = this.meta('forward_to');
+    if (forwardTo && forwardTo !== targetKey) return { status: 'refused', mergedInto: forwardTo };
+    if (!forwardTo) this.setMeta('forward_to', targetKey);
+    const rows = this.sql
+      .exec<Record<string, SqlStorageValue>>(
+        'SELECT seq, message_id, hash, type, name, order_at, received_at, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+        afterSeq, limit,
+      )
+      .toArray() as unknown as ExportedRow[];
+    const identities = this.sql
+      .exec<{ profile_key: string }>("SELECT profile_key FROM identities WHERE status = 'linked'")
+      .toArray()
+      .map((r) => r.profile_key);
+    return { status: 'ok', rows, done: rows.length < limit, identities };
+  }
+
+  /** Target side: takes moved rows (idempotent: a messageId already here is skipped). */
+  async importMerged(tenantId: string, profileKey: string, fromKey: string, rows: ExportedRow[]): Promise<number> {
+    this.claim(tenantId, profileKey);
+    let moved = 0;
+    this.ctx.storage.transactionSync(() => {
+      for (const r of rows) {
+        const existing = this.sql.exec<{ hash: string }>('SELECT hash FROM events WHERE message_id = ?', r.message_id).toArray()[0];
+        if (existing) {
+          if (existing.hash !== r.hash) {
+            this.sql.exec('INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, ?, ?, ?)', r.message_id, r.hash, r.received_at, r.body);
+          }
+          continue;
+        }
+        this.sql.exec(
+          'INSERT INTO events (message_id, hash, type, name, order_at, received_at, body, moved_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          r.message_id, r.hash, r.type, r.name, r.order_at, r.received_at, r.body, fromKey,
+        );
+        moved++;
+      }
+    });
+    return moved;
+  }
+
+  /** Target side, after the last page: link the identities, log the merge, rebuild the portrait. */
+  async recordMerge(profileKey: string, m: MergeRecord): Promise<void> {
+    this.claim(m.tenantId, profileKey);
+    const now = Date.now();
+    this.guarded(() => {
+      const known = this.sql.exec<{ status: string }>('SELECT status FROM identities WHERE profile_key = ?', m.fromKey).toArray()[0];
+      if (known?.status === m.outcome.replace('merged', 'linked') && m.eventsMoved === 0) return;
+      this.sql.exec(
+        'INSERT INTO identities (profile_key, status, at) VALUES (?, ?, ?) ON CONFLICT (profile_key) DO UPDATE SET status = excluded.status, at = excluded.at',
+        m.fromKey, m.outcome === 'merged' ? 'linked' : 'refused', now,
+      );
+      for (const key of m.identities ?? []) {
+        if (key !== profileKey) this.sql.exec("INSERT OR IGNORE INTO identities (profile_key, status, at) VALUES (?, 'linked', ?)", key, now);
+      }
+      this.sql.exec(
+        "INSERT INTO merge_log (at, direction, other_key, outcome, events_moved, reason, message_id) VALUES (?, 'in', ?, ?, ?, ?, ?)",
+        now, m.fromKey, m.outcome, m.eventsMoved, m.reason, m.messageId ?? null,
+      );
+      if (m.outcome === 'merged' && m.eventsMoved > 0) this.rebuildPortrait();
+    });
+    await this.scheduleIndex();
+  }
+
+  /** Source side, last step: the target holds everything; drop the moved rows, keep the pointer. */
+  async finishMerge(tenantId: string, profileKey: string, targetKey: string, reason: string, eventsMoved: number): Promise<void> {
+    this.claim(tenantId, profileKey);
+    this.ctx.storage.transactionSync(() => {
+      const done = this.sql.exec("SELECT 1 FROM merge_log WHERE direction = 'out' AND other_key = ?", targetKey).toArray().length > 0;
+      this.sql.exec('DELETE FROM events');
+      this.sql.exec('DELETE FROM portrait');
+      this.portrait = undefined;
+      if (!done) {
+        this.sql.exec(
+          "INSERT INTO merge_log (at, direction, other_key, outcome, events_moved, reason) VALUES (?, 'out', ?, 'merged', ?, ?)",
+          Date.now(), targetKey, eventsMoved, reason,
+        );
+      }
+    });
+    await this.scheduleIndex();
+  }
+
+  /** The profile for the marketer API: portrait, identities, merge log, recent events. */
+  async read(tenantId: string, limit: number): Promise<ProfileView> {
+    if (this.meta('tenant_id') !== tenantId) return { status: 'not_found' };
+    const forwardTo = this.meta('forward_to');
+    if (forwardTo) return { status: 'forwarded', to: forwardTo };
+    const eventCount = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n;
+    const mergeLog = this.sql
+      .exec<{ at: number; direction: string; other_key: string; outcome: string; events_moved: number; reason: string; message_id: string | null }>(
+        'SELECT at, direction, other_key, outcome, events_moved, reason, message_id FROM merge_log ORDER BY id',
+      )
+      .toArray()
+      .map((r) => ({ at: new Date(r.at).toISOString(), direction: r.direction, otherKey: r.other_key, outcome: r.outcome, eventsMoved: r.events_moved, reason: r.reason, messageId: r.message_id }));
+    if (eventCount === 0 && mergeLog.length === 0) return { status: 'not_found' };
+    const events = this.sql
+      .exec<{ body: string }>('SELECT body FROM events ORDER BY order_at DESC, seq DESC LIMIT ?', limit)
+      .toArray()
+      .map((r) => JSON.parse(r.body) as StoredEvent);
+    const identities = this.sql
+      .exec<{ profile_key: string; status: string; at: number }>('SELECT profile_key, status, at FROM identities ORDER BY at')
+      .toArray()
+      .map((r) => ({ profileKey: r.profile_key, status: r.status, at: new Date(r.at).toISOString() }));
+    const createdAt = this.meta('created_at');
+    return {
+      status: 'ok',
+      profile: {
+        profileId: this.ctx.id.toString(),
+        profileKey: this.meta('profile_key') ?? '',
+        createdAt: createdAt ? new Date(Number(createdAt)).toISOString() : null,
+        portrait: this.loadPortrait(),
+        identities,
+        mergeLog,
+        conflicts: this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM conflicts').one().n,
+        eventCount,
+      },
+      events,
+    };
+  }
+
+  /** Writes this profile's summary row to the D1 index (batched: one alarm per burst). */
+  override async alarm(): Promise<void> {
+    const tenantId = this.meta('tenant_id');
+    const profileKey = this.meta('profile_key');
+    if (!tenantId || !profileKey) return;
+    await applyD1Migrations(this.env.DB);
+    const id = this.ctx.id.toString();
+    const forwardTo = this.meta('forward_to');
+    const now = Date.now();
+    if (forwardTo) {
+      await this.env.DB.prepare('DELETE FROM profiles WHERE tenant_id = ? AND profile_id = ?').bind(tenantId, id).run();
+      return;
+    }
+    const p = this.loadPortrait();
+    const count = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n;
+    await this.env.DB.prepare(
+      `INSERT INTO profiles (tenant_id, profile_id, profile_key, user_id, anonymous_ids, event_count, first_seen, last_seen, merged_into, summary, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+       ON CONFLICT (tenant_id, profile_id) DO UPDATE SET profile_key = excluded.profile_key, user_id = excluded.user_id,
+         anonymous_ids = excluded.anonymous_ids, event_count = excluded.event_count, first_seen = excluded.first_seen,
+         last_seen = excluded.last_seen, merged_into = NULL, summary = excluded.summary, updated_at = excluded.updated_at`,
+    )
+      .bind(
+        tenantId, id, profileKey, p.userId ?? null, JSON.stringify(p.anonymousIds), count,
+        p.firstSeen ? Date.parse(p.firstSeen) : null, p.lastSeen ? Date.parse(p.lastSeen) : null,
+        JSON.stringify(p), now,
+      )
+      .run();
+  }
+
+  private async scheduleIndex(): Promise<void> {
+    if ((await this.ctx.storage.getAlarm()) !== null) return;
+    const delay = Number(this.env.INDEX_DELAY_MS ?? 2000);
+    await this.ctx.storage.setAlarm(Date.now() + (Number.isFinite(delay) ? delay : 2000));
+  }
+
+  /**
+   * A write transaction that also keeps the in-memory portrait honest: if the transaction
+   * fails (and SQLite rolls back), the cached portrait is dropped and reloaded next time.
+   */
+  private guarded(write: () => void): void {
+    try {
+      this.ctx.storage.transactionSync(write);
+    } catch (err) {
+      this.portrait = undefined;
+      throw err;
+    }
+  }
+
+  private claim(tenantId: string, profileKey: string): void {
+    const owner = this.meta('tenant_id');
+    if (owner === undefined) {
+      this.ctx.storage.transactionSync(() => {
+        this.setMeta('tenant_id', tenantId);
+        this.setMeta('profile_key', profileKey);
+        this.setMeta('created_at', String(Date.now()));
+      });
+    } else if (owner !== tenantId || this.meta('profile_key') !== profileKey) {
+      throw new Error(`profile object ${this.ctx.id.toString()} belongs to another tenant or key`);
+    }
+  }
+
+  private meta(key: string): string | undefined {
+    return this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]?.value;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+  }
+
+  private loadPortrait(): Portrait {
+    if (this.portrait) return this.portrait;
+    const row = this.sql.exec<{ state: string }>('SELECT state FROM portrait WHERE id = 1').toArray()[0];
+    this.portrait = row ? (JSON.parse(row.state) as Portrait) : emptyPortrait();
+    return this.portrait;
+  }
+
+  private savePortrait(p: Portrait): void {
+    this.portrait = p;
+    this.sql.exec('INSERT INTO portrait (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state', JSON.stringify(p));
+  }
+
+  /** Replays the whole timeline, in event order, through the portrait seam (after a merge). */
+  private rebuildPortrait(): void {
+    let p = emptyPortrait();
+    for (const row of this.sql.exec<{ body: string; order_at: number }>('SELECT body, order_at FROM events ORDER BY order_at, seq')) {
+      p = applyEvent(p, { event: JSON.parse(row.body) as StoredEvent, orderAt: row.order_at });
+    }
+    this.savePortrait(p);
+  }
+}
