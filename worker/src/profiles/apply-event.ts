@@ -59,10 +59,19 @@ function applyCommerce(state: ProfileState, name: string, props: Obj, at: number
   }
 }
 
-export function applyEvent(state: ProfileState, event: PortraitEvent | Obj, config?: Partial<ProfileConfig>): ProfileState {
+/**
+ * @param orderAt epoch ms that orders the event, when the collector decided it (receive
+ *   time for implausible device clocks); defaults to the event's timestamp.
+ * @example
+ * const state = createProfileState('user_id:42');
+ * applyEvent(state, { type: 'track', event: 'Order Completed', messageId: 'm1', userId: '42',
+ *   timestamp: '2026-11-01T10:00:00Z', properties: { order_id: 'A1', revenue: 30 } }, { currency: 'EUR' });
+ * renderPortrait(state, { now: Date.now() }).commerce.orders; // 1
+ */
+export function applyEvent(state: ProfileState, event: PortraitEvent | Obj, config?: Partial<ProfileConfig>, orderAt?: number): ProfileState {
   const cfg = resolveProfileConfig(config);
   const e = event as Obj;
-  const at = eventTime(e);
+  const at = typeof orderAt === 'number' && Number.isFinite(orderAt) ? orderAt : eventTime(e);
   if (!Number.isFinite(at)) {
     state.skipped++;
     return state;

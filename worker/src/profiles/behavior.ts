@@ -180,11 +180,20 @@ export function applyBehavior(state: ProfileState, event: Obj, at: number, confi
   if (campaign && (!now.campaign || at >= now.campaign.at)) now.campaign = { at, campaign };
   if (device && (!now.device || at >= now.device.at)) now.device = { at, ...device };
 
+  // Consent as the SDK reported it (context.consent), and the browser's Global Privacy Control.
   const consent = obj(context?.consent);
-  if (consent && (!state.consent || at >= state.consent.at)) {
-    const categories: Record<string, boolean> = {};
-    const cats = obj(consent.categories);
+  const gpcHeader = context?.gpc === true;
+  if ((consent || gpcHeader) && (!state.consent || at >= state.consent.at)) {
+    const prev = state.consent;
+    const categories: Record<string, boolean> = consent ? {} : { ...(prev?.categories ?? {}) };
+    const cats = obj(consent?.categories);
     if (cats) for (const [k, v] of Object.entries(cats)) if (typeof v === 'boolean' && k !== '__proto__') categories[k] = v;
-    state.consent = { at, categories, gpc: consent.gpc === true, mode: str(consent.mode), source: str(consent.source) };
+    state.consent = {
+      at,
+      categories,
+      gpc: consent?.gpc === true || gpcHeader,
+      mode: consent ? str(consent.mode) : prev?.mode ?? null,
+      source: consent ? str(consent.source) : prev?.source ?? null,
+    };
   }
 }

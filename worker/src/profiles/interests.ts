@@ -28,6 +28,7 @@ export function addAffinity(map: Record<string, Affinity>, key: string, weight: 
     if (name) a.name = name;
   } else {
     a.score += weight * decay(a.at - at, halfLifeDays);
+    if (name && !a.name) a.name = name;
   }
   a.signals++;
 }
