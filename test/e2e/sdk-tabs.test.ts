@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { TrackEvent } from '@portrait/protocol';
 import type { RecordedRequest } from './support/recording-server';
 import {
@@ -14,6 +15,13 @@ import { useE2E } from './support/use-e2e';
 
 const visitOf = (r: RecordedRequest) => new URL(String(r.headers.referer ?? 'http://x/')).searchParams.get('visit');
 const tabOf = (r: RecordedRequest) => new URL(String(r.headers.referer ?? 'http://x/')).searchParams.get('tab');
+
+/** Close a tab the way a visitor does (unload handlers run) and wait until it is gone. */
+async function closeTab(page: Page): Promise<void> {
+  const closed = page.waitForEvent('close');
+  await page.close({ runBeforeUnload: true });
+  await closed;
+}
 
 describe('SDK across tabs and visits (real Chromium, recording server)', () => {
   const env = useE2E();
@@ -58,9 +66,7 @@ describe('SDK across tabs and visits (real Chromium, recording server)', () => {
     await env.ctx.context.setOffline(true);
     await trackMany(first, 10, 'Left behind');
     await waitForIdbEvents(first, 10);
-    // The visitor keeps the browser open (another tab) and closes this one.
-    await env.ctx.newPage();
-    await first.close({ runBeforeUnload: true });
+    await closeTab(first);
     expect(env.server.requests).toHaveLength(0);
 
     await env.ctx.context.setOffline(false);
@@ -115,7 +121,7 @@ describe('SDK across tabs and visits (real Chromium, recording server)', () => {
     expect(queued).toHaveLength(50);
     expect(env.server.requests).toHaveLength(0);
 
-    await first.close({ runBeforeUnload: true });
+    await closeTab(first);
     // The unload flush arrives (keepalive/beacon) and is answered.
     await env.server.waitFor((s) => {
       const unload = s.ingestRequests().filter((r) => visitOf(r) === '1');
