@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrackEvent } from '@portrait/protocol';
 import {
-  flush, installNetLog, netCalls, openSdkPage, sdkReports, trackMany, waitForIdbEvents, waitForSdkError,
+  flush, idbMessageIds, installNetLog, netCalls, openSdkPage, sdkReports, trackMany, waitForIdbEvents, waitForSdkError,
 } from './support/sdk-page';
 import { useE2E } from './support/use-e2e';
 
@@ -177,5 +177,63 @@ describe('SDK delivery (real Chromium, recording server)', () => {
     expect(env.ctx.errors.unexpectedConsoleErrors()).toEqual([]);
     expect(env.ctx.errors.pageErrors).toEqual([]);
     expect((await sdkReports(page)).errors.filter((e) => e.kind === 'evicted')).toEqual([]);
+  });
+
+  it('queue full: the oldest events are evicted and counted, storage stays bounded, the newest are delivered', async () => {
+    const page = await env.ctx.newPage();
+    await openSdkPage(page, env.server, { options: { maxQueueEvents: 50 } });
+    await env.ctx.context.setOffline(true);
+    await trackMany(page, 80, 'Bounded');
+    await page.waitForFunction(() => {
+      const s = (window as unknown as { __e2e: { errors: Array<{ kind: string; messageIds?: string[] }> } }).__e2e;
+      return s.errors.filter((e) => e.kind === 'evicted').reduce((n, e) => n + (e.messageIds?.length ?? 0), 0) >= 30;
+    });
+    expect((await idbMessageIds(page)).length).toBeLessThanOrEqual(50);
+
+    await env.ctx.context.setOffline(false);
+    await flush(page);
+    await env.server.waitForUnique(50);
+    await flush(page);
+    expect(env.server.uniqueCount()).toBe(50);
+    // Oldest first by capture order, also for events captured in the same millisecond.
+    expect(indexes(env.server.acceptedEvents()), 'the 50 newest survive').toEqual(range(80).slice(30));
+    const evicted = (await sdkReports(page)).errors.filter((e) => e.kind === 'evicted').flatMap((e) => e.messageIds ?? []);
+    expect(evicted).toHaveLength(30);
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('bad input never throws into the page and loses nothing else', async () => {
+    const page = await env.ctx.newPage();
+    await openSdkPage(page, env.server);
+    const thrown = await page.evaluate(() => {
+      const p = (window as unknown as W).portrait;
+      const circular: Record<string, unknown> = {};
+      circular.self = circular;
+      const calls: Array<() => void> = [
+        () => p.track(undefined),
+        () => p.track('Circular', circular),
+        () => p.track('BigInt', { n: BigInt(1) }),
+        () => p.track('Huge', { s: 'x'.repeat(40_000) }),
+        () => p.identify({ not: 'a string' }),
+        () => p.group(),
+        () => p.alias(null),
+        () => p.page(42, 'nope'),
+        () => p.on('nonsense', 5),
+      ];
+      const errors: string[] = [];
+      for (const call of calls) {
+        try { call(); } catch (e) { errors.push(String(e)); }
+      }
+      p.track('Good after bad', { ok: true });
+      return errors;
+    });
+    expect(thrown).toEqual([]);
+    await flush(page);
+    await env.server.waitFor((s) => s.acceptedEvents().some((e) => (e as TrackEvent).event === 'Good after bad'));
+    // Oversized and non-JSON events are refused locally and reported, not sent.
+    const reports = (await sdkReports(page)).errors.filter((e) => e.kind === 'rejected');
+    expect(reports.length).toBeGreaterThanOrEqual(3);
+    expect(env.server.ingestRequests().every((r) => r.status === 200)).toBe(true);
+    expect(env.ctx.errors.pageErrors).toEqual([]);
   });
 });
