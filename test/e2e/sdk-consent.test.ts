@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page, Request } from 'playwright-core';
 import { storageFootprint } from './support/browser';
-import { flush, idbMessageIds, openSdkPage, waitForIdbEvents } from './support/sdk-page';
+import { flush, idbMessageIds, openSdkPage, sdkReports, waitForIdbEvents } from './support/sdk-page';
 import { useE2E } from './support/use-e2e';
 
 /**
@@ -140,6 +140,33 @@ describe('SDK consent (real Chromium, script tag with data-consent="required")',
     expect(text).not.toContain(anonymousId!);
     expect(text).not.toContain('user-9');
     expect(await page.evaluate(() => (window as unknown as W).portrait.consent.get().status)).toBe('denied');
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('withdraw({ erase: true }) asks the collector to erase this visitor, then sends nothing more', async () => {
+    const page = await env.ctx.newPage();
+    env.server.handle('POST', '/v1/erase', () => ({ status: 202, body: { success: true, jobId: 'job-1' } }));
+    await openSdkPage(page, env.server, { fixture: 'script-tag', consent: 'required' });
+    await page.evaluate(() => {
+      const p = (window as unknown as W).portrait;
+      p.consent.grant();
+      p.identify('user-erase');
+    });
+    await flush(page);
+    await env.server.waitForUnique(1);
+    const anonymousId = env.server.acceptedEvents()[0].anonymousId;
+
+    await page.evaluate(() => {
+      const p = (window as unknown as W).portrait;
+      p.consent.withdraw({ erase: true });
+      p.track('After erase');
+    });
+    const erase = await env.server.waitFor((s) => s.requests.some((r) => r.path === '/v1/erase' && r.status === 202))
+      .then(() => env.server.requests.find((r) => r.path === '/v1/erase')!);
+    expect(erase.body).toMatchObject({ writeKey: 'wk_test', anonymousId, userId: 'user-erase' });
+    await flush(page);
+    expect(env.server.ingestRequests()).toHaveLength(1);
+    expect((await sdkReports(page)).errors).toEqual([]);
     expect(env.ctx.errors.pageErrors).toEqual([]);
   });
 
