@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
  *   browser killed, then the visitor comes back): a real on-disk profile in a fresh
  *   mkdtemp user-data-dir; `relaunch()` reopens the same profile.
  *
+ * Contexts present a visitor's user agent (`visitorUserAgent()`), not "HeadlessChrome".
  * Both collect page errors (uncaught exceptions and unhandled rejections) and console
  * errors of every page, so a test can assert "nothing reached the host page".
  *
@@ -39,6 +41,24 @@ export const CHROMIUM_ARGS: readonly string[] = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+let userAgent: string | undefined;
+
+/**
+ * The user agent of a visitor's desktop Chromium of the installed version. Headless
+ * Chromium says "HeadlessChrome", which the collector rightly discards as a bot
+ * (scenario 14), so contexts use this one unless a test passes its own `userAgent`.
+ */
+export function visitorUserAgent(): string {
+  if (!userAgent) {
+    let version = '120.0.0.0';
+    try {
+      version = /(\d+\.\d+\.\d+\.\d+)/.exec(execFileSync(CHROMIUM_PATH, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }))?.[1] ?? version;
+    } catch { /* keep the fallback version */ }
+    userAgent = `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${version} Safari/537.36`;
+  }
+  return userAgent;
+}
 
 /** What went wrong inside the pages of one context. */
 export interface PageErrors {
@@ -124,7 +144,7 @@ export async function launchBrowser(): Promise<TestBrowser> {
   });
   return {
     browser,
-    newContext: async (options) => wrapContext(await browser.newContext(options)),
+    newContext: async (options) => wrapContext(await browser.newContext({ userAgent: visitorUserAgent(), ...options })),
     close: async () => {
       await browser.close().catch(() => undefined);
     },
@@ -136,6 +156,7 @@ async function openPersistent(userDataDir: string, options: BrowserContextOption
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [...CHROMIUM_ARGS],
+    userAgent: visitorUserAgent(),
     ...options,
   });
   const base = wrapContext(context);
