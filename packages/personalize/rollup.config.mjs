@@ -1,0 +1,51 @@
+/**
+ * Builds of @portrait/personalize, into packages/personalize/dist:
+ * - personalize.js: the script-tag IIFE (src/browser.ts), minified, served as `/personalize.js`;
+ * - index.js (ESM) from src/index.ts for bundlers.
+ * Run alone with `rollup -c packages/personalize/rollup.config.mjs`; the root config
+ * spreads this default export into its own list.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+
+const pkg = dirname(fileURLToPath(import.meta.url));
+export const personalizeDist = join(pkg, 'dist');
+
+const ts = () =>
+  typescript({
+    tsconfig: false,
+    include: ['packages/personalize/src/**/*.ts'],
+    exclude: ['**/*.test.ts'],
+    compilerOptions: {
+      target: 'ES2020',
+      module: 'ESNext',
+      moduleResolution: 'bundler',
+      strict: true,
+      skipLibCheck: true,
+      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      types: [],
+    },
+  });
+
+const min = () =>
+  terser({
+    ecma: 2020,
+    compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe: true },
+    format: { comments: false },
+  });
+
+export default [
+  {
+    input: join(pkg, 'src/browser.ts'),
+    output: { file: join(personalizeDist, 'personalize.js'), format: 'iife', strict: false },
+    plugins: [resolve({ browser: true }), ts(), min()],
+  },
+  {
+    input: join(pkg, 'src/index.ts'),
+    output: { file: join(personalizeDist, 'index.js'), format: 'es' },
+    plugins: [resolve({ browser: true }), ts()],
+  },
+];
