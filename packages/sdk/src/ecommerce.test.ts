@@ -6,9 +6,7 @@ import { ecommerceCheck } from './ecommerce-check';
 
 const tracked = (core: ReturnType<typeof fakeCore>) =>
   core.events.map((e) => [(e as { event: string }).event, (e as { properties: unknown }).properties]);
-let stop: void | (() => void);
 afterEach(() => {
-  stop?.();
   document.body.innerHTML = '';
   vi.useRealTimers();
 });
@@ -25,7 +23,7 @@ describe('ecommerce helpers', () => {
     const shop = ecommerce();
     shop.productViewed({ product_id: 'p1', price: 19.9 });
     const core = fakeCore();
-    stop = shop.setup(core);
+    shop.setup(core);
     shop.orderCompleted({ order_id: 'o1', total: 39.8, currency: 'EUR', products: [{ product_id: 'p1', price: 19.9, quantity: 2 }] });
     shop.productAddedToWishlist({ product_id: 'p2', wishlist_id: 'w' });
     shop.couponApplied({ coupon_id: 'SPRING' });
@@ -41,7 +39,7 @@ describe('ecommerce helpers', () => {
   it('warn about wrong shapes (debug mode) and still send the event', () => {
     const shop = ecommerce();
     const core = fakeCore({ debug: true });
-    stop = shop.setup(core);
+    shop.setup(core);
     // @ts-expect-error price must be a number
     shop.productAdded({ name: 'Mug', price: '9.90' });
     // @ts-expect-error order_id is required
@@ -59,7 +57,8 @@ describe('ecommerce helpers', () => {
 describe('ecommerceCheck', () => {
   it('accepts well-formed events and names every problem of bad ones', () => {
     expect(ecommerceCheck('Product List Viewed', { list_id: 'x', products: [{ product_id: 'a', position: 1 }] })).toEqual([]);
-    expect(ecommerceCheck('Products Searched', {})).toEqual(['Products Searched: query is missing']);
+    expect(ecommerceCheck('Order Refunded', { order_id: 'o1', total: 5 })).toEqual([]);
+    expect(ecommerceCheck('Product Viewed', null as never)).toEqual(['Product Viewed: properties must be an object']);
     expect(ecommerceCheck('Cart Viewed', { products: 'p1' })).toEqual(['Cart Viewed: products must be an array']);
     expect(ecommerceCheck('Cart Viewed', { products: [null, { product_id: 'b', quantity: '2' }] })).toEqual([
       'Cart Viewed: products[0] must be an object',
@@ -79,7 +78,7 @@ describe('declarative e-commerce', () => {
       <button id="other" data-portrait-add-to-cart data-portrait-product='{"product_id":"tee","price":20}'>Add tee</button>
       <button id="bad" data-portrait-add-to-cart data-portrait-product='{"product_id":'>Broken</button>`;
     const core = fakeCore({ debug: true });
-    stop = ecommerce().setup(core);
+    ecommerce().setup(core);
     (document.querySelector('#add') as HTMLElement).click();
     (document.querySelector('#rm') as HTMLElement).click();
     (document.querySelector('#other') as HTMLElement).click();
@@ -90,23 +89,18 @@ describe('declarative e-commerce', () => {
       ['Product Removed', { product_id: 'mug-1', name: 'Mug', price: 12.5, quantity: 1 }],
       ['Product Added', { product_id: 'tee', price: 20, quantity: 1 }],
     ]);
-    expect(core.warnings).toEqual(['ecommerce: data-portrait-product must hold a JSON object']);
+    expect(core.warnings).toEqual(['data-portrait-product must hold a JSON object']);
   });
 
-  it('turns a product list into Product List Viewed and link clicks into Product Clicked', () => {
-    document.body.innerHTML = `<ul data-portrait-list="home">
-      <li data-portrait-product='{"product_id":"a","price":1}'><a href="#a" id="la">A</a></li>
-      <li data-portrait-product='{"product_id":"b","price":2}'><a href="#b" id="lb">B</a><button data-portrait-add-to-cart>Add</button></li>
+  it('treats catalog buttons that carry their own product as add-to-cart only, not views', () => {
+    document.body.innerHTML = `<ul>
+      <li><a href="#a">A</a><button id="a" data-portrait-add-to-cart data-portrait-product='{"product_id":"a","price":1}'>Add</button></li>
+      <li><a href="#b">B</a><button id="b" data-portrait-add-to-cart data-portrait-product='{"product_id":"b","price":2}'>Add</button></li>
     </ul>`;
     const core = fakeCore();
-    stop = ecommerce().setup(core);
-    (document.querySelector('#lb') as HTMLElement).click();
-    (document.querySelector('li:nth-child(2) button') as HTMLElement).click();
-    expect(tracked(core)).toEqual([
-      ['Product List Viewed', { list_id: 'home', products: [{ product_id: 'a', price: 1, position: 1 }, { product_id: 'b', price: 2, position: 2 }] }],
-      ['Product Clicked', { product_id: 'b', price: 2, position: 2 }],
-      ['Product Added', { product_id: 'b', price: 2, quantity: 1 }],
-    ]);
+    ecommerce().setup(core);
+    (document.querySelector('#b') as HTMLElement).click();
+    expect(tracked(core)).toEqual([['Product Added', { product_id: 'b', price: 2, quantity: 1 }]]);
   });
 
   it('sends the product page view again after an SPA navigation', () => {
@@ -115,7 +109,7 @@ describe('declarative e-commerce', () => {
     vi.runAllTimers();
     document.body.innerHTML = `<div data-portrait-product='{"product_id":"1"}'></div>`;
     const core = fakeCore();
-    stop = ecommerce().setup(core);
+    ecommerce().setup(core);
     document.body.innerHTML = `<div data-portrait-product='{"product_id":"2"}'></div>`;
     history.pushState(null, '', '/p/2');
     vi.runAllTimers();

@@ -1,5 +1,4 @@
-import { all, listen } from './capture/listen';
-import { viewKey } from './capture/page-context';
+import { viewKey } from './capture/view-key';
 import { onRoute } from './capture/route';
 import { ecommerceCheck } from './ecommerce-check';
 import type { EcommerceHelpers } from './ecommerce-types';
@@ -8,7 +7,6 @@ import type { CallOptions, Core, JsonObject, Plugin } from './types';
 export type * from './ecommerce-types';
 
 const PRODUCT = 'data-portrait-product';
-const LIST = 'data-portrait-list';
 const ADD = 'data-portrait-add-to-cart';
 const REMOVE = 'data-portrait-remove-from-cart';
 const BUTTONS = `[${ADD}],[${REMOVE}]`;
@@ -41,10 +39,9 @@ export type Ecommerce = Plugin & EcommerceHelpers;
  *
  * Declarative attributes (values are JSON objects with V2 product fields):
  * - `data-portrait-product='{"product_id":"p1","price":19.9}'` on a product page
- *   element sends `Product Viewed` when the page view starts;
- * - inside `data-portrait-list="List id"`, those elements are list items instead:
- *   the list sends `Product List Viewed` with them (and their `position`), and a
- *   click on a link inside an item sends `Product Clicked`;
+ *   element sends `Product Viewed` when the page view starts (and after SPA
+ *   navigations and back/forward-cache restores), once per product_id; put catalog
+ *   items' JSON on their buttons, not their containers, so lists are not views;
  * - a button with `data-portrait-add-to-cart` (or `data-portrait-remove-from-cart`)
  *   sends `Product Added` (`Product Removed`) on click, with its own
  *   `data-portrait-product` or the nearest enclosing one; `data-portrait-quantity` on
@@ -73,56 +70,38 @@ export const ecommerce = (): Ecommerce => {
       core = c;
       queue.splice(0).forEach((a) => send(...a));
       const json = (el: Element | null): JsonObject | undefined => {
-        const s = el?.getAttribute(PRODUCT);
-        if (s)
-          try {
-            const v = JSON.parse(s);
-            if (v && typeof v == 'object' && !Array.isArray(v)) return v;
-          } catch {
-            /* reported below */
-          }
-        c.warn(`ecommerce: ${PRODUCT} must hold a JSON object`, s);
+        try {
+          const v = JSON.parse(el!.getAttribute(PRODUCT)!);
+          if (v && typeof v == 'object' && !Array.isArray(v)) return v;
+        } catch {
+          /* reported below */
+        }
+        c.warn(PRODUCT + ' must hold a JSON object', el);
       };
-      const items = (list: ParentNode) => [...list.querySelectorAll(`[${PRODUCT}]`)].filter((e) => !e.matches(BUTTONS));
       const scan = () => {
-        document.querySelectorAll(`[${LIST}]`).forEach((list) =>
-          send('Product List Viewed', {
-            list_id: list.getAttribute(LIST) || 'list',
-            products: items(list).map((e, i) => ({ ...json(e), position: i + 1 })),
-          }),
-        );
         const seen: unknown[] = [];
-        items(document).forEach((e) => {
-          const p = e.closest(`[${LIST}]`) ? 0 : json(e);
+        document.querySelectorAll(`[${PRODUCT}]:not(${BUTTONS})`).forEach((e) => {
+          const p = json(e);
           if (p && !seen.includes(p.product_id)) seen.push(p.product_id), send('Product Viewed', p);
         });
       };
       const click = (ev: Event) => {
         const t = ev.target as Element;
-        if (!t?.closest || t.closest('[data-portrait-ignore]')) return;
-        const b = t.closest(BUTTONS);
-        if (b) {
-          const p = json(b.hasAttribute(PRODUCT) ? b : b.parentElement!.closest(`[${PRODUCT}]`));
-          const q = b.getAttribute('data-portrait-quantity') || '';
-          const n = +q || (q && +(document.querySelector(q) as HTMLInputElement | null)?.value!);
-          if (p) send(b.hasAttribute(ADD) ? 'Product Added' : 'Product Removed', { ...p, quantity: n || (p.quantity as number) || 1 });
-          return;
-        }
-        const item = t.closest('a') && t.closest(`[${LIST}] [${PRODUCT}]`);
-        const list = item && item.closest(`[${LIST}]`);
-        if (list) send('Product Clicked', { ...json(item), position: items(list).indexOf(item) + 1 });
+        const b = t?.closest?.(BUTTONS);
+        if (!b || b.closest('[data-portrait-ignore]')) return;
+        const p = json(b.hasAttribute(PRODUCT) ? b : b.parentElement!.closest(`[${PRODUCT}]`));
+        const q = b.getAttribute('data-portrait-quantity') || '';
+        const n = +q || (q && +(document.querySelector(q) as HTMLInputElement | null)?.value!);
+        if (p) send(b.hasAttribute(ADD) ? 'Product Added' : 'Product Removed', { ...p, quantity: n || (p.quantity as number) || 1 });
       };
       let url = location.href;
-      const offs = [
-        listen(document, 'click', click, true),
-        listen(window, 'pageshow', (e: PageTransitionEvent) => e.persisted && scan()),
-        onRoute((next) => {
-          if (viewKey(next) != viewKey(url)) (url = next), setTimeout(scan);
-        }),
-      ];
-      if (document.readyState == 'loading') offs.push(listen(document, 'DOMContentLoaded', scan, { once: true }));
+      document.addEventListener('click', click, true);
+      addEventListener('pageshow', (e) => e.persisted && scan());
+      onRoute((next) => {
+        if (viewKey(next) != viewKey(url)) (url = next), setTimeout(scan);
+      });
+      if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', scan);
       else scan();
-      return all(offs);
     },
   } as Ecommerce;
   ECOMMERCE_NAMES.split(',').forEach((event) => {

@@ -24,11 +24,9 @@ export const vitalsLoader = (src: string, nonce?: string): Plugin => ({
       s.async = true;
       if (nonce) s.nonce = nonce;
       (s as unknown as Record<string, Core>)[VITALS_CORE] = core;
-      s.onerror = () => core.warn('vitals: could not load ' + src);
       document.head.appendChild(s);
     };
-    const off = core.on('consent', load);
+    core.on('consent', load);
     load();
-    return off;
   },
 });

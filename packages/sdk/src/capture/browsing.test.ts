@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { browsing } from './browsing';
 import { fakeCore, type FakeCore } from './fake-core';
+import { pages } from './pages';
 
 let core: FakeCore;
-let stop: void | (() => void);
 const engaged = () => core.events.filter((e) => e.type == 'track' && e.event == 'Page Engaged');
 const setVisibility = (v: 'visible' | 'hidden') => {
   Object.defineProperty(document, 'visibilityState', { value: v, configurable: true });
@@ -29,10 +29,9 @@ beforeEach(() => {
   scrollTo(0);
   setVisibility('visible');
   core = fakeCore();
-  stop = browsing().setup(core);
+  browsing().setup(core);
 });
 afterEach(() => {
-  stop?.();
   vi.useRealTimers();
 });
 
@@ -63,6 +62,7 @@ describe('browsing', () => {
   });
 
   it('closes the page view on an SPA route change, before the next one starts', () => {
+    pages().setup(core);
     interact(1_000);
     at(5_000);
     history.pushState(null, '', '/article/2');
@@ -73,6 +73,13 @@ describe('browsing', () => {
     expect(engaged().map((e) => [e.context!.page!.path, (e as unknown as { properties: { engaged_ms: number } }).properties.engaged_ms])).toEqual([
       ['/article', 4_000],
       ['/article/2', 2_000],
+    ]);
+    // Page Engaged of the first view comes before the second view's page event
+    expect(core.events.map((e) => (e.type == 'page' ? 'page ' : '') + e.context!.page!.path)).toEqual([
+      'page /article',
+      '/article',
+      'page /article/2',
+      '/article/2',
     ]);
   });
 

@@ -1,6 +1,6 @@
-import type { JsonObject, Plugin } from '../types';
-import { pageContext, viewKey } from './page-context';
-import { all, listen } from './listen';
+import type { PageContext } from '@portrait/protocol';
+import type { Plugin } from '../types';
+import { viewKey } from './view-key';
 import { onRoute } from './route';
 
 export interface BrowsingOptions {
@@ -30,7 +30,8 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
     let depth = 0;
     let done = 0;
     let url = '';
-    let page: JsonObject;
+    // context.page of the view's page event (the one Page Engaged describes).
+    let page: PageContext | undefined;
     const measure = () => {
       const h = document.documentElement.scrollHeight;
       depth = Math.max(depth, h > 0 ? Math.min(100, Math.round(((scrollY + innerHeight) / h) * 100)) : 0);
@@ -42,7 +43,6 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
     const start = () => {
       engaged = active = depth = done = 0;
       url = location.href;
-      page = pageContext(document.referrer);
       measure();
     };
     const report = () => {
@@ -51,7 +51,7 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
       settle(Date.now());
       active = 0;
       measure();
-      core.track('Page Engaged', { engaged_ms: engaged, scroll_depth: depth }, { context: { page } });
+      core.track('Page Engaged', { engaged_ms: engaged, scroll_depth: depth }, page && { context: { page } });
     };
     const act = (e: Event) => {
       if (document.visibilityState != 'visible' || done) return;
@@ -61,17 +61,18 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
       if (e.type == 'scroll') measure();
     };
     start();
-    return all([
-      onRoute((next) => {
-        if (viewKey(next, options.hash) != viewKey(url, options.hash)) {
-          report();
-          start();
-        }
-      }, true),
-      ...ACTIVITY.map((t) => listen(window, t, act, { capture: true, passive: true })),
-      listen(document, 'visibilitychange', () => document.visibilityState == 'hidden' && report()),
-      listen(window, 'pagehide', report),
-      listen(window, 'pageshow', (e: PageTransitionEvent) => e.persisted && start()),
-    ]);
+    core.on('event', (e) => {
+      if (e.type == 'page') page = e.context?.page;
+    });
+    onRoute((next) => {
+      if (viewKey(next, options.hash) != viewKey(url, options.hash)) {
+        report();
+        start();
+      }
+    }, true);
+    ACTIVITY.forEach((t) => addEventListener(t, act, { capture: true, passive: true }));
+    document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && report());
+    addEventListener('pagehide', report);
+    addEventListener('pageshow', (e) => e.persisted && start());
   },
 });

@@ -1,15 +1,5 @@
 import type { CampaignContext } from '@portrait/protocol';
 
-const UTM: Record<string, string> = {
-  utm_source: 'source',
-  utm_medium: 'medium',
-  utm_campaign: 'name',
-  utm_term: 'term',
-  utm_content: 'content',
-  utm_id: 'id',
-};
-const CLICK_IDS = ['gclid', 'fbclid', 'msclkid', 'ttclid', 'li_fat_id'];
-
 /**
  * The campaign a URL query carries: UTM parameters (Segment names: `utm_campaign`
  * -> `name`, `utm_source` -> `source`, ...) and ad click ids (gclid, fbclid,
@@ -21,7 +11,8 @@ export const campaignParams = (search: string): CampaignContext | undefined => {
   let c: CampaignContext | undefined;
   new URLSearchParams(search).forEach((v, k) => {
     k = k.toLowerCase();
-    const n = UTM[k] || (CLICK_IDS.includes(k) && k);
+    const n =
+      k == 'utm_campaign' ? 'name' : /^utm_(source|medium|term|content|id)$/.test(k) ? k.slice(4) : /^(gclid|fbclid|msclkid|ttclid|li_fat_id)$/.test(k) && k;
     if (n && v) (c ||= {})[n] = v.slice(0, 200);
   });
   return c;

@@ -3,7 +3,6 @@ import { clicks } from './clicks';
 import { fakeCore, type FakeCore } from './fake-core';
 
 let core: FakeCore;
-let stop: void | (() => void);
 const click = (sel: string) => (document.querySelector(sel) as HTMLElement).click();
 const props = () => core.events.map((e) => (e as { properties: Record<string, unknown> }).properties);
 const names = () => core.events.map((e) => (e as { event: string }).event);
@@ -14,10 +13,9 @@ const noNav = (e: Event) => e.preventDefault();
 beforeEach(() => {
   document.addEventListener('click', noNav);
   core = fakeCore();
-  stop = clicks().setup(core);
+  clicks().setup(core);
 });
 afterEach(() => {
-  stop?.();
   document.removeEventListener('click', noNav);
   document.body.innerHTML = '';
 });
@@ -69,10 +67,13 @@ describe('clicks', () => {
 
   it('sends declarative events with typed props', () => {
     document.body.innerHTML = `<button data-portrait-event="Signup Clicked" data-portrait-prop-plan="pro"
-      data-portrait-prop-seats="3" data-portrait-prop-trial="true" data-portrait-prop-code="007"><b>Go</b></button>`;
+      data-portrait-prop-seats="3" data-portrait-prop-trial="true" data-portrait-prop-code="007"><b>Go</b></button>
+      <div data-portrait-event="Card Opened" data-portrait-prop-card="2"><button id="inner">Open</button></div>`;
     click('b');
-    expect(names()).toEqual(['Element Clicked', 'Signup Clicked']);
+    click('#inner');
+    expect(names()).toEqual(['Element Clicked', 'Signup Clicked', 'Element Clicked', 'Card Opened']);
     expect(props()[1]).toEqual({ plan: 'pro', seats: 3, trial: true, code: '007' });
+    expect(props()[3]).toEqual({ card: 2 });
   });
 
   it('flags the third click on one element within a second as a rage click', () => {

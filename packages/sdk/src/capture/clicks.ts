@@ -1,11 +1,9 @@
 import type { JsonValue } from '@portrait/protocol';
 import type { JsonObject, Plugin } from '../types';
-import { listen } from './listen';
 import { mask } from './mask';
 import { selector } from './selector';
 
-const ACTIONABLE =
-  'a,button,input,select,textarea,label,summary,[role=button],[role=link],[role=tab],[role=menuitem],[data-portrait-event]';
+const ACTIONABLE = 'a,button,input,select,textarea,label,[role=button],[role=link]';
 const PREFIX = 'data-portrait-';
 
 /** `"12"` -> 12, `"true"` -> true, everything else stays a string. */
@@ -28,7 +26,9 @@ const clean = (s: string) => mask(s.replace(/\s+/g, ' ').trim()).slice(0, 255);
  *
  * Declarative events: `<button data-portrait-event="Signup Clicked"
  * data-portrait-prop-plan="pro" data-portrait-prop-seats="3">` sends
- * `track('Signup Clicked', { plan: 'pro', seats: 3 })` on click.
+ * `track('Signup Clicked', { plan: 'pro', seats: 3 })` on click (numbers and
+ * true/false become JSON values; `007` stays a string). The element carrying
+ * `data-portrait-event` counts as the clicked control, whatever is clicked inside it.
  *
  * @example
  * init({ writeKey: 'wk_...', plugins: [clicks()] });
@@ -42,7 +42,7 @@ export const clicks = (): Plugin => ({
       try {
         const target = ev.target as Element;
         if (!target?.closest || target.closest('[data-portrait-ignore]')) return;
-        const el = target.closest(ACTIONABLE) || target;
+        const el = target.closest('[data-portrait-event]') || target.closest(ACTIONABLE) || target;
         const tag = el.localName;
         const type = (el as HTMLInputElement).type;
         if (tag == 'input' && (type == 'password' || type == 'hidden')) return;
@@ -51,32 +51,34 @@ export const clicks = (): Plugin => ({
         last = el;
         times = times.filter((t) => now - t < 1000).concat(now);
         const p: JsonObject = { tag, selector: selector(el) };
+        const attrs: JsonObject = {};
+        const props: JsonObject = {};
+        let n = 0;
         if (el.id) p.id = el.id;
         const cls = [...el.classList].slice(0, 3);
         if (cls.length) p.classes = cls;
-        const attrs: JsonObject = {};
-        let n = 0;
-        for (const a of el.attributes) if (a.name.startsWith(PREFIX)) attrs[a.name.slice(14)] = clean(a.value), n++;
-        if (n) p.attributes = attrs;
-        if ((el as HTMLAnchorElement).href && tag == 'a') p.href = mask((el as HTMLAnchorElement).href).slice(0, 1000);
-        if (/^(a|button)$/.test(tag) || /^(button|link)$/.test(el.getAttribute('role') || '')) {
-          if (!(el as HTMLElement).isContentEditable) {
-            const text = clean((el as HTMLElement).innerText || el.textContent || '');
-            if (text) p.text = text;
+        for (const { name, value: v } of el.attributes)
+          if (name.startsWith(PREFIX)) {
+            attrs[name.slice(14)] = clean(v);
+            n++;
+            if (name.startsWith(PREFIX + 'prop-')) props[name.slice(19)] = value(v);
           }
+        if (n) p.attributes = attrs;
+        const href = (el as HTMLAnchorElement).href;
+        if (tag == 'a' && href) p.href = mask(href).slice(0, 1000);
+        // Visible text of links and buttons only: other elements may show what a visitor typed.
+        if (el.matches('a,button,[role=button],[role=link]') && !(el as HTMLElement).isContentEditable) {
+          const text = clean((el as HTMLElement).innerText || '');
+          if (text) p.text = text;
         }
         if (times.length > 2) (p.rage = true), (p.clicks = times.length);
         core.track('Element Clicked', p);
-        const d = target.closest('[data-portrait-event]');
-        if (d) {
-          const props: JsonObject = {};
-          for (const a of d.attributes) if (a.name.startsWith(PREFIX + 'prop-')) props[a.name.slice(19)] = value(a.value);
-          core.track(d.getAttribute(PREFIX + 'event')!, props);
-        }
-      } catch (err) {
-        core.warn('clicks: could not capture a click', err);
+        const event = el.getAttribute(PREFIX + 'event');
+        if (event) core.track(event, props);
+      } catch {
+        /* never let a capture failure reach the page */
       }
     };
-    return listen(document, 'click', onClick, { capture: true, passive: true });
+    document.addEventListener('click', onClick, { capture: true, passive: true });
   },
 });

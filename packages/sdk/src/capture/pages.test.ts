@@ -3,7 +3,6 @@ import { fakeCore, type FakeCore } from './fake-core';
 import { pages } from './pages';
 
 let core: FakeCore;
-let stop: void | (() => void);
 const views = () =>
   core.events.filter((e) => e.type == 'page').map((e) => [e.context!.page!.path + (e.context!.page!.url!.split('#')[1] ? '#' + e.context!.page!.url!.split('#')[1] : ''), e.context!.page!.referrer]);
 const settle = () => vi.runAllTimers();
@@ -20,14 +19,13 @@ beforeEach(() => {
   history.replaceState(null, '', '/start');
 });
 afterEach(() => {
-  stop?.();
   vi.useRealTimers();
 });
 
 describe('pages', () => {
   it('sends a view on load and on each pushState, replaceState to a new URL, and back', () => {
     core = fakeCore();
-    stop = pages().setup(core);
+    pages().setup(core);
     history.pushState(null, '', '/a');
     settle();
     history.replaceState(null, '', '/a'); // same URL: phantom
@@ -50,17 +48,16 @@ describe('pages', () => {
 
   it('ignores fragment changes unless configured for a hash router', async () => {
     core = fakeCore();
-    stop = pages().setup(core);
+    pages().setup(core);
     history.pushState(null, '', '/start#section');
     settle();
     await setHash('other');
     expect(views()).toHaveLength(1);
-    stop?.();
     history.replaceState(null, '', '/start');
     settle();
 
     core = fakeCore();
-    stop = pages({ hash: true }).setup(core);
+    pages({ hash: true }).setup(core);
     await setHash('/cart');
     history.replaceState(null, '', '#/cart'); // same URL: phantom
     settle();
@@ -70,7 +67,7 @@ describe('pages', () => {
 
   it('counts a back/forward cache restore as a view and gives later events the SPA referrer', () => {
     core = fakeCore();
-    stop = pages().setup(core);
+    pages().setup(core);
     window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: false }));
     window.dispatchEvent(Object.assign(new Event('pageshow'), { persisted: true }));
     expect(views()).toHaveLength(2);
@@ -82,7 +79,7 @@ describe('pages', () => {
 
   it('a replaceState that throws still throws to the caller and breaks nothing', () => {
     core = fakeCore();
-    stop = pages().setup(core);
+    pages().setup(core);
     expect(() => history.replaceState(null, '', 'https://elsewhere.example/')).toThrow();
     history.pushState(null, '', '/ok');
     settle();

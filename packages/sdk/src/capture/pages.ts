@@ -1,6 +1,5 @@
 import type { Plugin } from '../types';
-import { pageContext, viewKey } from './page-context';
-import { all, listen } from './listen';
+import { viewKey } from './view-key';
 import { onRoute } from './route';
 
 export interface PagesOptions {
@@ -24,25 +23,21 @@ export const pages = (options: PagesOptions = {}): Plugin => ({
     let url = location.href;
     let referrer = document.referrer;
     let spa = 0;
-    const send = () => {
-      const page = pageContext(referrer);
-      core.page(undefined, page, { context: { page } });
-    };
+    // The core fills the page fields (path, title, url...) at call time; only the referrer is ours.
+    const send = () => core.page(undefined, { referrer });
     core.addEnricher((e) => {
       const page = e.context?.page;
       if (spa && page) page.referrer = referrer;
     });
     send();
-    return all([
-      onRoute((next) => {
-        if (viewKey(next, options.hash) != viewKey(url, options.hash)) {
-          referrer = url;
-          url = next;
-          spa = 1;
-          send();
-        }
-      }),
-      listen(window, 'pageshow', (e: PageTransitionEvent) => e.persisted && send()),
-    ]);
+    onRoute((next) => {
+      if (viewKey(next, options.hash) != viewKey(url, options.hash)) {
+        referrer = url;
+        url = next;
+        spa = 1;
+        send();
+      }
+    });
+    addEventListener('pageshow', (e) => e.persisted && send());
   },
 });

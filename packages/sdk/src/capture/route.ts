@@ -24,7 +24,7 @@ const check = () => {
   const prev = last;
   if (url != prev) {
     last = url;
-    subs.slice().forEach((f) => {
+    subs.forEach((f) => {
       try {
         f(url, prev);
       } catch {
@@ -41,9 +41,10 @@ const later = () => {
  * Calls `listener(url, previousUrl)` after each same-document URL change
  * (hash included: listeners that ignore fragments compare for themselves).
  * `first` puts the listener before the others (used to close the old page view
- * before the new one is announced). Returns an unsubscribe function.
+ * before the new one is announced). Listeners stay for the page's life (the SDK
+ * never uninstalls plugins).
  */
-export const onRoute = (listener: RouteListener, first?: boolean): (() => void) => {
+export const onRoute = (listener: RouteListener, first?: boolean): void => {
   if (!last) {
     last = location.href;
     const nav = (window as { navigation?: EventTarget }).navigation;
@@ -62,8 +63,4 @@ export const onRoute = (listener: RouteListener, first?: boolean): (() => void) 
     addEventListener('hashchange', later);
   }
   first ? subs.unshift(listener) : subs.push(listener);
-  return () => {
-    const i = subs.indexOf(listener);
-    if (i >= 0) subs.splice(i, 1);
-  };
 };
