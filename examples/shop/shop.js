@@ -147,6 +147,21 @@
   var page = document.body.getAttribute('data-page');
   showCount();
 
+  if (page === 'home') {
+    // The catalog: each card's add-to-cart button carries the product (data-portrait-product).
+    var buttons = [].slice.call(document.querySelectorAll('#catalog [data-portrait-product]'));
+    var listed = buttons.map(function (b, i) {
+      return Object.assign(productOf(b) || {}, { position: i + 1 });
+    });
+    track('productListViewed', { list_id: 'catalog', category: 'All products', products: listed });
+    document.getElementById('catalog').addEventListener('click', function (e) {
+      var link = e.target.closest('a');
+      var card = link && link.closest('li');
+      var i = card ? [].indexOf.call(card.parentNode.children, card) : -1;
+      if (i >= 0) track('productClicked', listed[i]);
+    });
+  }
+
   if (page === 'cart') {
     var c = cart();
     renderCart(c);
