@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { TrackEvent } from '@portrait/protocol';
+import { launchPersistent, type PersistentBrowser } from './support/browser';
 import type { RecordedRequest } from './support/recording-server';
 import {
   flush, idbMessageIds, installNetLog, openSdkPage, persistedNetCalls, trackMany, waitForIdbEvents, waitForSdk,
@@ -80,6 +81,31 @@ describe('SDK across tabs and visits (real Chromium, recording server)', () => {
     expect(env.server.ingestRequests().every((r) => visitOf(r) === '2')).toBe(true);
     expect(await idbMessageIds(next)).toEqual([]);
     expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('browser quit with events queued offline: sent when the visitor comes back, once', async () => {
+    // A real on-disk profile: the queue must survive the whole browser going away.
+    const first = await launchPersistent();
+    let again: PersistentBrowser | undefined;
+    try {
+      const page = await first.newPage();
+      await openSdkPage(page, env.server, { query: { visit: '1' } });
+      await first.context.setOffline(true);
+      await trackMany(page, 10, 'Across restarts');
+      await waitForIdbEvents(page, 10);
+      again = await first.relaunch();
+      expect(env.server.requests).toHaveLength(0);
+
+      const back = await again.newPage();
+      await openSdkPage(back, env.server, { query: { visit: '2' } });
+      await env.server.waitForUnique(10);
+      await flush(back);
+      expect(env.server.duplicateIds()).toEqual([]);
+      expect(env.server.sentIds()).toHaveLength(10);
+      expect(again.errors.pageErrors).toEqual([]);
+    } finally {
+      await (again ?? first).close();
+    }
   });
 
   it('reloaded after sending, before the answer: resent on the next load with the same ids, stored once', async () => {
