@@ -197,3 +197,15 @@ describe('behavior, channels and now', () => {
     expect(renderPortrait(s, { now: NOW }).commerce.firstOrderAt).toBe('2026-11-28T00:00:00.000Z');
   });
 });
+
+describe('local activity time', () => {
+  it('counts hours in the visitor\'s zone, half-hour zones and day changes included', async () => {
+    const { localHourAndWeekday } = await import('./behavior');
+    // 2026-11-02 (Monday) 20:45 UTC = 02:15 Tuesday in Kolkata (+5:30), 15:45 Monday in New York (-5).
+    const at = Date.parse('2026-11-02T20:45:00Z');
+    expect(localHourAndWeekday(at, 'Asia/Kolkata')).toEqual([2, 2]);
+    expect(localHourAndWeekday(at, 'America/New_York')).toEqual([15, 1]);
+    expect(localHourAndWeekday(at, 'Not/AZone')).toEqual([20, 1]);
+    expect(localHourAndWeekday(at, null)).toEqual([20, 1]);
+  });
+});

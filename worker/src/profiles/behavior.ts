@@ -29,31 +29,56 @@ export function engagedMs(props: Obj): number {
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat | null>();
+/** UTC offset (ms) per time zone and UTC hour: offsets only change on quarter hours, and Intl is slow. */
+const offsets = new Map<string, number>();
+const HOUR_MS = 3_600_000;
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
 /** Hour (0-23) and weekday (0 = Sunday) of a time in the visitor's time zone when known, else UTC. */
 export function localHourAndWeekday(at: number, timezone: string | null): [number, number] {
   if (timezone) {
-    let f = formatters.get(timezone);
-    if (f === undefined) {
-      try {
-        f = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hour: 'numeric', hourCycle: 'h23', weekday: 'short' });
-      } catch {
-        f = null;
-      }
-      if (formatters.size < 500) formatters.set(timezone, f);
+    const hourStart = Math.floor(at / HOUR_MS) * HOUR_MS;
+    const key = `${timezone}|${hourStart}`;
+    let offset = offsets.get(key);
+    if (offset === undefined) {
+      offset = zoneOffset(hourStart, timezone);
+      if (offsets.size >= 50_000) offsets.clear();
+      offsets.set(key, offset);
     }
-    if (f) {
-      let hour = 0;
-      let weekday = 0;
-      for (const p of f.formatToParts(at)) {
-        if (p.type === 'hour') hour = Number(p.value) % 24;
-        else if (p.type === 'weekday') weekday = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'].indexOf(p.value);
-      }
-      return [hour, Math.max(0, weekday)];
+    if (!Number.isNaN(offset)) {
+      const d = new Date(at + offset);
+      return [d.getUTCHours(), d.getUTCDay()];
     }
   }
   const d = new Date(at);
   return [d.getUTCHours(), d.getUTCDay()];
+}
+
+/** Local time minus UTC, in ms, at `at` in `timezone`; NaN for an unknown zone. */
+function zoneOffset(at: number, timezone: string): number {
+  let f = formatters.get(timezone);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat('en-US', { timeZone: timezone, hour: 'numeric', minute: 'numeric', hourCycle: 'h23', weekday: 'short' });
+    } catch {
+      f = null;
+    }
+    if (formatters.size < 500) formatters.set(timezone, f);
+  }
+  if (!f) return Number.NaN;
+  let minutes = 0;
+  let weekday = 0;
+  for (const p of f.formatToParts(at)) {
+    if (p.type === 'hour') minutes += (Number(p.value) % 24) * 60;
+    else if (p.type === 'minute') minutes += Number(p.value);
+    else if (p.type === 'weekday') weekday = WEEKDAYS.indexOf(p.value);
+  }
+  const d = new Date(at);
+  let diff = minutes - (d.getUTCHours() * 60 + d.getUTCMinutes());
+  const dayDiff = (weekday - d.getUTCDay() + 7) % 7;
+  if (dayDiff === 1) diff += 1440;
+  else if (dayDiff === 6) diff -= 1440;
+  return diff * 60_000;
 }
 
 function bump(map: Record<string, number>, key: string | null, max = 100): void {

@@ -10,15 +10,16 @@ import { DAY_MS } from './event-time';
 export type InterestKind = 'category' | 'brand' | 'product';
 export type InterestSignal = keyof ProfileConfig['interestWeights'];
 
-/** Entries kept per kind in the state (the portrait shows `interestTopN`). */
+/** Entries kept per kind in the state (the portrait shows `interestTopN`); pruned back to KEEP once PRUNE_AT is reached. */
 const KEEP = 100;
+const PRUNE_AT = 125;
 
 const decay = (ms: number, halfLifeDays: number) => Math.pow(2, -ms / (halfLifeDays * DAY_MS));
 
 export function addAffinity(map: Record<string, Affinity>, key: string, weight: number, at: number, halfLifeDays: number, name?: string): void {
   const a = Object.hasOwn(map, key) ? map[key] : undefined;
   if (!a) {
-    if (Object.keys(map).length >= KEEP) pruneWeakest(map, at, halfLifeDays);
+    if (countKeys(map, PRUNE_AT) >= PRUNE_AT) pruneWeakest(map, at, halfLifeDays);
     map[key] = name ? { score: weight, at, signals: 1, name } : { score: weight, at, signals: 1 };
     return;
   }
@@ -33,14 +34,17 @@ export function addAffinity(map: Record<string, Affinity>, key: string, weight: 
   a.signals++;
 }
 
+/** Counts own keys, stopping at `limit` (cheaper than Object.keys on every signal). */
+function countKeys(map: object, limit: number): number {
+  let n = 0;
+  for (const _ in map) if (++n >= limit) break;
+  return n;
+}
+
+/** Drops the weakest entries (by score now) until KEEP - 1 remain, so pruning runs once per 25 new keys. */
 function pruneWeakest(map: Record<string, Affinity>, at: number, halfLifeDays: number): void {
-  let weakest: string | null = null;
-  let low = Infinity;
-  for (const [k, a] of Object.entries(map)) {
-    const s = scoreAt(a, at, halfLifeDays);
-    if (s < low) { low = s; weakest = k; }
-  }
-  if (weakest !== null) delete map[weakest];
+  const ranked = Object.entries(map).map(([k, a]) => [k, scoreAt(a, at, halfLifeDays)] as const).sort((x, y) => x[1] - y[1]);
+  for (let i = 0; i < ranked.length - (KEEP - 1); i++) delete map[ranked[i][0]];
 }
 
 export function scoreAt(a: Affinity, now: number, halfLifeDays: number): number {
