@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TrackEvent } from '@portrait/protocol';
 import {
-  flush, idbMessageIds, installNetLog, netCalls, openSdkPage, sdkReports, trackMany, waitForIdbEvents, waitForSdkError,
+  flush, idbMessageIds, installNetLog, netCalls, openSdkPage, sdkReports, trackMany, waitForIdbEvents, waitForSdk, waitForSdkError,
 } from './support/sdk-page';
 import { useE2E } from './support/use-e2e';
 
@@ -48,6 +48,75 @@ describe('SDK delivery (real Chromium, recording server)', () => {
     expect(env.server.sentIds()).toHaveLength(200);
     expect(indexes(env.server.acceptedEvents())).toEqual(range(200));
     expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('envelope: Segment fields and context from the real browser; ids persist across reloads; reset starts a new anonymous id', async () => {
+    const page = await env.ctx.newPage();
+    await openSdkPage(page, env.server);
+    await page.evaluate(() => {
+      const p = (window as unknown as W).portrait;
+      p.page();
+      p.identify('user-42', { email: 'a@example.com' });
+      p.track('Order Completed', { order_id: 'o1', revenue: 12.5 });
+    });
+    await flush(page);
+    await env.server.waitForUnique(3);
+    const [pageEvent, identify, track] = env.server.acceptedEvents();
+    const browserFacts = await page.evaluate(() => ({
+      ua: navigator.userAgent, lang: navigator.language, tz: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      w: screen.width, h: screen.height, url: location.href, title: document.title, path: location.pathname, search: location.search,
+    }));
+    expect(pageEvent).toMatchObject({ type: 'page', properties: { url: browserFacts.url, path: browserFacts.path, title: browserFacts.title } });
+    expect(identify).toMatchObject({ type: 'identify', userId: 'user-42', traits: { email: 'a@example.com' } });
+    expect(track).toMatchObject({ type: 'track', event: 'Order Completed', userId: 'user-42', properties: { order_id: 'o1', revenue: 12.5 } });
+    for (const e of [pageEvent, identify, track]) {
+      expect(e.messageId).toMatch(/^[0-9a-f-]{36}$/);
+      expect(e.anonymousId).toBe(pageEvent.anonymousId);
+      expect(Date.parse(e.timestamp!)).not.toBeNaN();
+      expect(Date.parse(e.sentAt ?? (env.server.ingestRequests()[0].body as { sentAt: string }).sentAt)).not.toBeNaN();
+      expect(e.context).toMatchObject({
+        library: { name: expect.any(String), version: expect.any(String) },
+        page: { url: browserFacts.url, path: browserFacts.path, search: browserFacts.search, title: browserFacts.title },
+        userAgent: browserFacts.ua,
+        locale: browserFacts.lang,
+        timezone: browserFacts.tz,
+        screen: { width: browserFacts.w, height: browserFacts.h },
+        consent: { categories: { analytics: true } },
+      });
+    }
+    expect(env.server.ingestRequests()[0].headers['content-type']).toMatch(/^text\/plain/);
+    expect((env.server.ingestRequests()[0].body as { writeKey: string }).writeKey).toBe('wk_test');
+
+    // Same visitor after a reload; a new anonymous id after reset().
+    await page.reload();
+    await waitForSdk(page);
+    await page.evaluate(() => (window as unknown as W).portrait.track('After reload'));
+    await flush(page);
+    await env.server.waitForUnique(4);
+    expect(env.server.acceptedEvents()[3]).toMatchObject({ anonymousId: pageEvent.anonymousId, userId: 'user-42' });
+    await page.evaluate(() => {
+      const p = (window as unknown as W).portrait;
+      p.reset();
+      p.track('After reset');
+    });
+    await flush(page);
+    await env.server.waitForUnique(5);
+    const afterReset = env.server.acceptedEvents()[4];
+    expect(afterReset.anonymousId).not.toBe(pageEvent.anonymousId);
+    expect(afterReset.userId ?? undefined).toBeUndefined();
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('a hidden page flushes at once, without waiting for the batch interval', async () => {
+    const page = await env.ctx.newPage();
+    await openSdkPage(page, env.server, { options: { flushInterval: 600_000, flushAt: 1000 } });
+    await trackMany(page, 3, 'Before hide');
+    await page.evaluate(() => {
+      Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+      Object.defineProperty(document, 'hidden', { value: true, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    });
+    await env.server.waitForUnique(3, { timeout: 5_000, message: 'flush on visibilitychange to hidden' });
   });
 
   it('500 three times then 200: one copy, retries reuse the same messageIds, waits grow exponentially', async () => {

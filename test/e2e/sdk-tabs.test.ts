@@ -61,6 +61,28 @@ describe('SDK across tabs and visits (real Chromium, recording server)', () => {
     expect(env.ctx.errors.pageErrors).toEqual([]);
   });
 
+  it('without navigator.locks (fallback lease): two tabs offline, then online: 100 delivered, none twice', async () => {
+    await env.ctx.context.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });
+    });
+    const [a, b] = [await env.ctx.newPage(), await env.ctx.newPage()];
+    await openSdkPage(a, env.server, { query: { tab: 'A' } });
+    await openSdkPage(b, env.server, { query: { tab: 'B' } });
+    expect(await a.evaluate(() => navigator.locks)).toBeUndefined();
+
+    await env.ctx.context.setOffline(true);
+    await trackMany(a, 50, 'No locks', { tab: 'A' });
+    await trackMany(b, 50, 'No locks', { tab: 'B' });
+    await waitForIdbEvents(a, 100);
+    await env.ctx.context.setOffline(false);
+    await env.server.waitForUnique(100, { timeout: 30_000 });
+    await Promise.all([flush(a), flush(b)]);
+
+    expect(env.server.duplicateIds()).toEqual([]);
+    expect(env.server.sentIds()).toHaveLength(100);
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
   it('tab closed while offline with events queued: sent on the next visit, once', async () => {
     const first = await env.ctx.newPage();
     await openSdkPage(first, env.server, { query: { visit: '1' } });
