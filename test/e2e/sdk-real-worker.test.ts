@@ -61,8 +61,12 @@ describe('SDK against the real collector (wrangler dev)', () => {
   const open = (page: Page) =>
     openSdkPage(page, server, { host: worker.origin, writeKey: worker.writeKey });
 
-  it('offline with 20 events, then online: the collector stores all 20, each once', async () => {
+  it('offline with 20 events, then online: the collector stores all 20, each once, cross-origin without a preflight', async () => {
     const page = await ctx.newPage();
+    const toWorker: string[] = [];
+    ctx.context.on('request', (r) => {
+      if (r.url().startsWith(worker.origin)) toWorker.push(`${r.method()} ${r.headers()['content-type'] ?? ''}`);
+    });
     await open(page);
     await ctx.context.setOffline(true);
     await trackMany(page, 20, 'Real worker');
@@ -73,6 +77,9 @@ describe('SDK against the real collector (wrangler dev)', () => {
 
     expect(new Set(delivered).size).toBe(20);
     expect(server.requests).toHaveLength(0); // nothing went to the wrong host
+    // A simple text/plain POST: no CORS preflight that could outlive an unloading page.
+    expect(toWorker.length).toBeGreaterThan(0);
+    expect(toWorker.every((r) => /^POST text\/plain/.test(r)), toWorker.join(', ')).toBe(true);
     const anonymousId = await page.evaluate(() => (window as unknown as W).portrait.user().anonymousId as string);
     const stored = messageIdsIn(await profile(anonymousId));
     for (const id of delivered) expect(stored.filter((x) => x === id), id).toHaveLength(1);
