@@ -1,0 +1,218 @@
+import type { IndexSummary } from './index-summary';
+
+/** Columns lists can sort on (each has a `(tenant_id, column, profile_id)` index). */
+export const SORT_FIELDS = ['last_seen', 'revenue', 'orders'] as const;
+export type SortField = (typeof SORT_FIELDS)[number];
+
+/** One row of `GET /v1/profiles` (the dashboard reads exactly these fields). */
+export interface ProfileListItem {
+  id: string;
+  userId: string | null;
+  anonymousIds: string[];
+  email: string | null;
+  name: string | null;
+  country: string | null;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  orders: number;
+  revenue: number;
+  rfmSegment: string | null;
+  eventCount: number;
+}
+
+/** Conditions on indexed columns; every one is optional and they combine with AND. */
+export interface ProfileFilter {
+  segmentId?: string;
+  /** Case-insensitive substring of name or email. */
+  q?: string;
+  email?: string;
+  userId?: string;
+  rfmSegment?: string;
+  country?: string;
+  minOrders?: number;
+  maxOrders?: number;
+  minRevenue?: number;
+  maxRevenue?: number;
+  /** Epoch ms. */
+  seenAfter?: number;
+  seenBefore?: number;
+  /** Equality on scalar identify traits: `trait.plan=pro`. */
+  traits?: Array<{ key: string; value: string }>;
+}
+
+export interface ListPage {
+  sort: SortField;
+  order: 'asc' | 'desc';
+  limit: number;
+  /** Position after the last row of the previous page. */
+  after?: { value: number; id: string };
+}
+
+interface Row {
+  profile_id: string;
+  user_id: string | null;
+  anonymous_ids: string | null;
+  email: string | null;
+  name: string | null;
+  country: string | null;
+  first_seen: number | null;
+  last_seen: number | null;
+  orders: number;
+  revenue: number;
+  rfm_segment: string | null;
+  event_count: number;
+}
+
+const COLUMNS =
+  'profile_id, user_id, anonymous_ids, email, name, country, first_seen, last_seen, orders, revenue, rfm_segment, event_count';
+
+/**
+ * Writes (or replaces) one profile's row; `summary` keeps the whole portrait JSON for
+ * readers that need more than the list columns. `last_seen` is never null, so keyset
+ * pages never skip a row.
+ */
+export async function upsertProfileIndex(
+  db: D1Database,
+  row: { tenantId: string; profileId: string; profileKey: string; eventCount: number; summary: IndexSummary; portraitJson: string | null; now: number },
+): Promise<void> {
+  const s = row.summary;
+  await db
+    .prepare(
+      `INSERT INTO profiles (tenant_id, profile_id, profile_key, user_id, anonymous_ids, event_count, first_seen, last_seen, merged_into,
+         summary, updated_at, name, email, orders, revenue, rfm_segment, country, traits)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tenant_id, profile_id) DO UPDATE SET profile_key = excluded.profile_key, user_id = excluded.user_id,
+         anonymous_ids = excluded.anonymous_ids, event_count = excluded.event_count, first_seen = excluded.first_seen,
+         last_seen = excluded.last_seen, merged_into = NULL, summary = excluded.summary, updated_at = excluded.updated_at,
+         name = excluded.name, email = excluded.email, orders = excluded.orders, revenue = excluded.revenue,
+         rfm_segment = excluded.rfm_segment, country = excluded.country, traits = excluded.traits`,
+    )
+    .bind(
+      row.tenantId, row.profileId, row.profileKey, s.userId, JSON.stringify(s.anonymousIds), row.eventCount,
+      s.firstSeen, s.lastSeen ?? s.firstSeen ?? row.now, row.portraitJson, row.now,
+      s.name, s.email, s.orders, s.revenue, s.rfmSegment, s.country, JSON.stringify(s.traits),
+    )
+    .run();
+}
+
+/** Removes a profile's row (merged away or erased). */
+export async function deleteProfileIndex(db: D1Database, tenantId: string, profileId: string): Promise<void> {
+  await db.prepare('DELETE FROM profiles WHERE tenant_id = ? AND profile_id = ?').bind(tenantId, profileId).run();
+}
+
+/** Profile ids whose email is this one (case-insensitive), most recently seen first. */
+export async function findProfileIdsByEmail(db: D1Database, tenantId: string, email: string): Promise<string[]> {
+  const { results } = await db
+    .prepare('SELECT profile_id FROM profiles WHERE tenant_id = ? AND email = ? ORDER BY last_seen DESC LIMIT 10')
+    .bind(tenantId, email.trim().toLowerCase())
+    .all<{ profile_id: string }>();
+  return results.map((r) => r.profile_id);
+}
+
+let membersTable: boolean | undefined;
+
+/** Whether the segment membership table exists yet (it comes with the segments migration). */
+export async function hasSegmentMembers(db: D1Database): Promise<boolean> {
+  if (membersTable) return true;
+  const row = await db.prepare("SELECT 1 AS ok FROM sqlite_master WHERE type = 'table' AND name = 'segment_members'").first<{ ok: number }>();
+  membersTable = row !== null;
+  return membersTable;
+}
+
+function where(tenantId: string, f: ProfileFilter): { sql: string[]; args: unknown[] } {
+  const sql = ['tenant_id = ?'];
+  const args: unknown[] = [tenantId];
+  const add = (clause: string, ...values: unknown[]) => {
+    sql.push(clause);
+    args.push(...values);
+  };
+  if (f.segmentId !== undefined) add('profile_id IN (SELECT profile_id FROM segment_members WHERE tenant_id = ? AND segment_id = ?)', tenantId, f.segmentId);
+  if (f.q) {
+    const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
+    add("(lower(name) LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')", like, like);
+  }
+  if (f.email !== undefined) add('email = ?', f.email.trim().toLowerCase());
+  if (f.userId !== undefined) add('user_id = ?', f.userId);
+  if (f.rfmSegment !== undefined) add('rfm_segment = ?', f.rfmSegment);
+  if (f.country !== undefined) add('country = ?', f.country);
+  if (f.minOrders !== undefined) add('orders >= ?', f.minOrders);
+  if (f.maxOrders !== undefined) add('orders <= ?', f.maxOrders);
+  if (f.minRevenue !== undefined) add('revenue >= ?', f.minRevenue);
+  if (f.maxRevenue !== undefined) add('revenue <= ?', f.maxRevenue);
+  if (f.seenAfter !== undefined) add('last_seen >= ?', f.seenAfter);
+  if (f.seenBefore !== undefined) add('last_seen < ?', f.seenBefore);
+  for (const t of f.traits ?? []) {
+    // The key is a JSON path member: quoted, with quotes and backslashes escaped.
+    const path = `$."${t.key.replace(/["\\]/g, (m) => `\\${m}`)}"`;
+    add('CAST(json_extract(traits, ?) AS TEXT) = ?', path, t.value);
+  }
+  return { sql, args };
+}
+
+function toItem(r: Row): ProfileListItem {
+  return {
+    id: r.profile_id,
+    userId: r.user_id,
+    anonymousIds: r.anonymous_ids ? (JSON.parse(r.anonymous_ids) as string[]) : [],
+    email: r.email,
+    name: r.name,
+    country: r.country,
+    firstSeen: r.first_seen === null ? null : new Date(r.first_seen).toISOString(),
+    lastSeen: r.last_seen === null ? null : new Date(r.last_seen).toISOString(),
+    orders: r.orders,
+    revenue: r.revenue,
+    rfmSegment: r.rfm_segment,
+    eventCount: r.event_count,
+  };
+}
+
+/**
+ * One page of the tenant's profiles, keyset-paginated on `(sort column, profile_id)`:
+ * rows inserted or updated between pages never make a page repeat or skip a row that
+ * kept its position. Returns the position after the last row when more may follow.
+ */
+export async function listProfiles(
+  db: D1Database,
+  tenantId: string,
+  filter: ProfileFilter,
+  page: ListPage,
+): Promise<{ items: ProfileListItem[]; next: { value: number; id: string } | null }> {
+  const w = where(tenantId, filter);
+  const col = page.sort;
+  const cmp = page.order === 'desc' ? '<' : '>';
+  if (page.after) {
+    w.sql.push(`(${col}, profile_id) ${cmp} (?, ?)`);
+    w.args.push(page.after.value, page.after.id);
+  }
+  const dir = page.order === 'desc' ? 'DESC' : 'ASC';
+  const { results } = await db
+    .prepare(`SELECT ${COLUMNS} FROM profiles WHERE ${w.sql.join(' AND ')} ORDER BY ${col} ${dir}, profile_id ${dir} LIMIT ?`)
+    .bind(...w.args, page.limit + 1)
+    .all<Row>();
+  const more = results.length > page.limit;
+  const rows = more ? results.slice(0, page.limit) : results;
+  const last = rows[rows.length - 1];
+  return {
+    items: rows.map(toItem),
+    next: more && last ? { value: Number(last[col] ?? 0), id: last.profile_id } : null,
+  };
+}
+
+/** Every profile matching the filter, `pageSize` rows at a time in profile id order (for streaming exports). */
+export async function* scanProfiles(db: D1Database, tenantId: string, filter: ProfileFilter, pageSize = 500): AsyncGenerator<ProfileListItem[]> {
+  let after: string | null = null;
+  for (;;) {
+    const w = where(tenantId, filter);
+    if (after !== null) {
+      w.sql.push('profile_id > ?');
+      w.args.push(after);
+    }
+    const { results } = await db
+      .prepare(`SELECT ${COLUMNS} FROM profiles WHERE ${w.sql.join(' AND ')} ORDER BY profile_id LIMIT ?`)
+      .bind(...w.args, pageSize)
+      .all<Row>();
+    if (results.length > 0) yield results.map(toItem);
+    if (results.length < pageSize) return;
+    after = results[results.length - 1].profile_id;
+  }
+}
