@@ -3,7 +3,11 @@ import type { Env } from '../env';
 import type { PreparedEvent, StoredEvent } from '../ingest/ingest-types';
 import { applyD1Migrations } from './apply-d1-migrations';
 import { applyEvent, emptyPortrait, type Portrait } from './portrait-seam';
+import type { ObjectErasure } from './erasure';
+import { indexSummary } from './index-summary';
+import { deleteProfileIndex, upsertProfileIndex } from './profile-index';
 import { PROFILE_SCHEMA } from './profile-schema';
+import { collectProfileKeys, queryTimeline, readConflicts, type TimelinePage, type TimelineQuery } from './profile-timeline';
 
 export type EventOutcome = 'accepted' | 'duplicate' | 'conflict';
 
@@ -241,6 +245,38 @@ export class ProfileObject extends DurableObject<Env> {
     };
   }
 
+  /** A filtered page of this profile's timeline (marketer API). */
+  async timeline(tenantId: string, q: TimelineQuery): Promise<{ status: 'not_found' } | { status: 'forwarded'; to: string } | ({ status: 'ok' } & TimelinePage)> {
+    if (this.meta('tenant_id') !== tenantId) return { status: 'not_found' };
+    const forwardTo = this.meta('forward_to');
+    if (forwardTo) return { status: 'forwarded', to: forwardTo };
+    return { status: 'ok', ...queryTimeline(this.sql, q) };
+  }
+
+  /** The profile as `read` gives it plus the conflicting copies kept apart (per-person export). */
+  async exportPerson(tenantId: string) {
+    const view = await this.read(tenantId, 0);
+    if (view.status !== 'ok') return view;
+    return { ...view, conflicts: readConflicts(this.sql) };
+  }
+
+  /**
+   * Erasure: wipes everything this object stores (timeline, portrait, identities, merge
+   * log, forwarding pointer, pending index alarm) and reports the ids it held, so the
+   * caller can suppress them and wipe the profiles linked to it.
+   */
+  async erase(tenantId: string): Promise<ObjectErasure> {
+    if (this.meta('tenant_id') !== tenantId) return { status: 'not_found' };
+    const profileKey = this.meta('profile_key') ?? '';
+    const { linked, all } = collectProfileKeys(this.sql, profileKey);
+    const events = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n;
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.portrait = undefined;
+    for (const statement of PROFILE_SCHEMA) this.sql.exec(statement);
+    return { status: 'erased', profileKey, linked, keys: all, events };
+  }
+
   /** Writes this profile's summary row to the D1 index (batched: one alarm per burst). */
   override async alarm(): Promise<void> {
     const tenantId = this.meta('tenant_id');
@@ -251,24 +287,14 @@ export class ProfileObject extends DurableObject<Env> {
     const forwardTo = this.meta('forward_to');
     const now = Date.now();
     if (forwardTo) {
-      await this.env.DB.prepare('DELETE FROM profiles WHERE tenant_id = ? AND profile_id = ?').bind(tenantId, id).run();
+      await deleteProfileIndex(this.env.DB, tenantId, id);
       return;
     }
     const p = this.loadPortrait();
     const count = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n;
-    await this.env.DB.prepare(
-      `INSERT INTO profiles (tenant_id, profile_id, profile_key, user_id, anonymous_ids, event_count, first_seen, last_seen, merged_into, summary, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
-       ON CONFLICT (tenant_id, profile_id) DO UPDATE SET profile_key = excluded.profile_key, user_id = excluded.user_id,
-         anonymous_ids = excluded.anonymous_ids, event_count = excluded.event_count, first_seen = excluded.first_seen,
-         last_seen = excluded.last_seen, merged_into = NULL, summary = excluded.summary, updated_at = excluded.updated_at`,
-    )
-      .bind(
-        tenantId, id, profileKey, p.userId ?? null, JSON.stringify(p.anonymousIds), count,
-        p.firstSeen ? Date.parse(p.firstSeen) : null, p.lastSeen ? Date.parse(p.lastSeen) : null,
-        JSON.stringify(p), now,
-      )
-      .run();
+    await upsertProfileIndex(this.env.DB, {
+      tenantId, profileId: id, profileKey, eventCount: count, summary: indexSummary(p), portraitJson: JSON.stringify(p), now,
+    });
   }
 
   private async scheduleIndex(): Promise<void> {
