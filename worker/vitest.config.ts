@@ -16,7 +16,7 @@ export default defineProject({
           ADMIN_TOKEN: 'test-admin-token',
           // Small enough that the flood scenario trips them quickly; tests use their own IPs.
           RATE_IP_EVENTS_PER_MIN: '3000',
-          RATE_IP_NEW_IDS_PER_MIN: '200',
+          RATE_IP_NEW_IDS_PER_MIN: '100',
           INDEX_DELAY_MS: '50',
         },
       },

@@ -10,7 +10,7 @@ import { RateLimiter, rateLimitsFrom } from '../ingest/rate-limiter';
 import { readBodyCapped } from '../ingest/read-body-capped';
 import { applyD1Migrations } from '../storage/apply-d1-migrations';
 import { ensureDevTenant } from '../storage/dev-tenant';
-import { countRequest, recordIngestOutcome } from '../storage/ingest-log';
+import { bufferCounters, countRequest, recordIngestOutcome } from '../storage/ingest-log';
 import { lookupKey, type KeyRecord } from '../storage/key-store';
 import { storeEvents } from '../storage/profile-store';
 
@@ -71,7 +71,7 @@ async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Pro
     const bytes = await readBodyCapped(c.req.raw.body, c.req.header('content-length') ?? null, LIMITS.batchBytes);
     body = parseJsonBody(bytes);
   } catch (err) {
-    if (err instanceof IngestError && headerKey) await countForKey(env.DB, headerKey, `request:${err.code}`);
+    if (err instanceof IngestError && headerKey) background(c, countForKey(env.DB, headerKey, `request:${err.code}`));
     throw err;
   }
 
@@ -101,7 +101,7 @@ async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Pro
       route,
     });
   } catch (err) {
-    if (err instanceof IngestError) await countRequest(env.DB, record.tenantId, `request:${err.code}`, receivedAt);
+    if (err instanceof IngestError) background(c, countRequest(env.DB, record.tenantId, `request:${err.code}`, receivedAt));
     throw err;
   }
 
@@ -113,7 +113,7 @@ async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Pro
     anonymousIds: prepared.events.filter((e) => e.profileKey.startsWith('anon:')).map((e) => e.profileKey),
   });
   if (!decision.ok) {
-    await countRequest(env.DB, record.tenantId, 'request:rate_limited', receivedAt).catch(() => undefined);
+    background(c, countRequest(env.DB, record.tenantId, 'request:rate_limited', receivedAt));
     throw new IngestError(429, 'rate_limited', `Too many requests (${decision.limit}). Retry after ${decision.retryAfter} s.`, decision.retryAfter);
   }
 
@@ -145,7 +145,9 @@ async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Pro
   const counters = { ...prepared.counters };
   if (duplicates) counters.duplicate = duplicates;
   for (const r of rejected) if (r.reason === 'duplicate_conflict') counters['rejected:duplicate_conflict'] = (counters['rejected:duplicate_conflict'] ?? 0) + 1;
-  if (rejected.length > 0 || Object.keys(counters).length > 0) {
+  if (rejected.length === 0 && Object.keys(counters).length > 0) {
+    background(c, bufferCounters(env.DB, record.tenantId, counters, receivedAt));
+  } else if (rejected.length > 0) {
     try {
       await recordIngestOutcome(env.DB, record.tenantId, { rejected, counters }, receivedAt);
     } catch (err) {
@@ -196,9 +198,20 @@ function bodyWriteKey(body: unknown): string | undefined {
   return typeof key === 'string' && key !== '' ? key : undefined;
 }
 
+/** Runs a best-effort write after the response (counters); failures are logged, never surfaced. */
+function background(c: Context<AppEnv>, work: Promise<void> | null): void {
+  if (!work) return;
+  const logged = work.catch((err) => console.warn('portrait: counter write failed', err));
+  try {
+    c.executionCtx.waitUntil(logged);
+  } catch {
+    /* no execution context (app.request in unit tests): the promise still runs */
+  }
+}
+
 async function countForKey(db: D1Database, key: string, counter: string): Promise<void> {
   const record: KeyRecord | null = await lookupKey(db, key).catch(() => null);
-  if (record && record.kind === 'write') await countRequest(db, record.tenantId, counter).catch(() => undefined);
+  if (record && record.kind === 'write') await countRequest(db, record.tenantId, counter);
 }
 
 function geoFrom(req: Request): GeoInfo | undefined {

@@ -7,7 +7,7 @@
 export const D1_MIGRATIONS: ReadonlyArray<{ name: string; sql: string }> = [
   {
     name: '0001_collector.sql',
-    sql: `-- Tenants (workspaces) and their keys. Keys are stored as SHA-256 hex, never in clear.
+    sql: String.raw`-- Tenants (workspaces) and their keys. Keys are stored as SHA-256 hex, never in clear.
 CREATE TABLE IF NOT EXISTS tenants (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
@@ -66,7 +66,7 @@ CREATE INDEX IF NOT EXISTS profiles_user ON profiles(tenant_id, user_id);
   },
   {
     name: '0002_profile_index.sql',
-    sql: `-- What marketer lists filter and sort on, filled by each profile object's alarm from its
+    sql: String.raw`-- What marketer lists filter and sort on, filled by each profile object's alarm from its
 -- portrait. Sorts use keyset pagination on (sort column, profile_id), so each sort has
 -- its own index and every page is an index range scan, whatever the tenant's size.
 ALTER TABLE profiles ADD COLUMN name TEXT;
@@ -105,6 +105,96 @@ CREATE TABLE IF NOT EXISTS erasure_jobs (
   finished_at INTEGER
 );
 CREATE INDEX IF NOT EXISTS erasure_jobs_tenant ON erasure_jobs(tenant_id, created_at);
+`,
+  },
+  {
+    name: '0003_segments.sql',
+    sql: String.raw`-- Segments: a tenant's audiences as JSON rules (worker/src/segments/segment-rule.ts).
+-- version is the tenant's definition version at the segment's last save.
+CREATE TABLE IF NOT EXISTS segments (
+  tenant_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  rule TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+);
+-- Computed traits (worker/src/profiles/computed-traits.ts): definition is the JSON the portrait reads.
+CREATE TABLE IF NOT EXISTS computed_traits (
+  tenant_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  name TEXT NOT NULL,
+  definition TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  version INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+);
+-- Bumped by every change to a tenant's segments or computed traits; profile objects
+-- compare it with the version they last applied.
+CREATE TABLE IF NOT EXISTS definition_versions (
+  tenant_id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+);
+-- Current members of each segment, written by the profile objects (index alarm) and the backfill.
+CREATE TABLE IF NOT EXISTS segment_members (
+  tenant_id TEXT NOT NULL,
+  segment_id TEXT NOT NULL,
+  profile_id TEXT NOT NULL,
+  entered_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, segment_id, profile_id)
+);
+CREATE INDEX IF NOT EXISTS segment_members_profile ON segment_members(tenant_id, profile_id);
+-- One backfill per tenant: re-evaluates every profile against definition version, page by page.
+CREATE TABLE IF NOT EXISTS backfill_jobs (
+  tenant_id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('running', 'done', 'failed')),
+  cursor TEXT,
+  processed INTEGER NOT NULL DEFAULT 0,
+  changed INTEGER NOT NULL DEFAULT 0,
+  total INTEGER NOT NULL DEFAULT 0,
+  started_at INTEGER NOT NULL,
+  finished_at INTEGER,
+  error TEXT
+);
+`,
+  },
+  {
+    name: '0004_campaigns.sql',
+    sql: String.raw`-- Personalization campaigns (worker/src/personalization): body is the validated campaign JSON.
+CREATE TABLE IF NOT EXISTS campaigns (
+  tenant_id TEXT NOT NULL,
+  id TEXT NOT NULL,
+  slot TEXT NOT NULL,
+  status TEXT NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (tenant_id, id)
+);
+CREATE INDEX IF NOT EXISTS campaigns_status ON campaigns(tenant_id, status);
+-- One row per visitor and campaign: the arm given (sticky: 'holdout' or a variant id), when
+-- the slot was first/last seen (Promotion Viewed), recent view times for the frequency cap,
+-- the first click and the first goal conversion inside the attribution window.
+CREATE TABLE IF NOT EXISTS campaign_visitors (
+  tenant_id TEXT NOT NULL,
+  campaign_id TEXT NOT NULL,
+  visitor_id TEXT NOT NULL,
+  arm TEXT NOT NULL,
+  assigned_at INTEGER NOT NULL,
+  first_viewed_at INTEGER,
+  last_viewed_at INTEGER,
+  views INTEGER NOT NULL DEFAULT 0,
+  recent_views TEXT NOT NULL DEFAULT '[]',
+  clicked_at INTEGER,
+  converted_at INTEGER,
+  PRIMARY KEY (tenant_id, campaign_id, visitor_id)
+);
+CREATE INDEX IF NOT EXISTS campaign_visitors_visitor ON campaign_visitors(tenant_id, visitor_id);
+CREATE INDEX IF NOT EXISTS campaign_visitors_arm ON campaign_visitors(tenant_id, campaign_id, arm);
 `,
   },
 ];

@@ -34,9 +34,47 @@ export async function recordIngestOutcome(
   for (let i = 0; i < statements.length; i += 100) await db.batch(statements.slice(i, i + 100));
 }
 
+/** Counters waiting to be written, per tenant and day, so floods (bots, 429s) cost no D1 write per request. */
+const pending = new Map<string, Record<string, number>>();
+let lastFlush = 0;
+const FLUSH_EVERY_MS = 5_000;
+
+/**
+ * Adds counters to this isolate's buffer. They reach D1 at most `FLUSH_EVERY_MS` later
+ * (the returned promise, when not null, is that write: hand it to `waitUntil`), or when
+ * the stats are read.
+ */
+export function bufferCounters(db: D1Database, tenantId: string, counters: Record<string, number>, at = Date.now()): Promise<void> | null {
+  const key = `${tenantId}|${new Date(at).toISOString().slice(0, 10)}`;
+  const bucket = pending.get(key) ?? {};
+  for (const [name, n] of Object.entries(counters)) bucket[name] = (bucket[name] ?? 0) + n;
+  pending.set(key, bucket);
+  if (at - lastFlush < FLUSH_EVERY_MS) return null;
+  return flushCounters(db, at);
+}
+
+/** Writes every buffered counter now. */
+export async function flushCounters(db: D1Database, at = Date.now()): Promise<void> {
+  lastFlush = at;
+  const entries = [...pending];
+  pending.clear();
+  for (const [key, counters] of entries) {
+    const [tenantId, day] = key.split('|');
+    try {
+      await recordIngestOutcome(db, tenantId, { rejected: [], counters }, Date.parse(`${day}T12:00:00Z`));
+    } catch (err) {
+      // Put them back; the next flush tries again.
+      const bucket = pending.get(key) ?? {};
+      for (const [name, n] of Object.entries(counters)) bucket[name] = (bucket[name] ?? 0) + n;
+      pending.set(key, bucket);
+      throw err;
+    }
+  }
+}
+
 /** Increments one counter (413s, 429s: requests refused before their events were read). */
-export function countRequest(db: D1Database, tenantId: string, counter: string, at = Date.now()): Promise<void> {
-  return recordIngestOutcome(db, tenantId, { rejected: [], counters: { [counter]: 1 } }, at);
+export function countRequest(db: D1Database, tenantId: string, counter: string, at = Date.now()): Promise<void> | null {
+  return bufferCounters(db, tenantId, { [counter]: 1 }, at);
 }
 
 export interface DeadLetter {
@@ -79,6 +117,7 @@ export async function listDeadLetters(db: D1Database, tenantId: string, opts: { 
 
 /** Counters per day for the last `days` days, e.g. `{ '2026-11-29': { 'rejected:event_too_large': 1 } }`. */
 export async function readCounters(db: D1Database, tenantId: string, days: number, now = Date.now()) {
+  await flushCounters(db, now);
   const since = new Date(now - (days - 1) * 86_400_000).toISOString().slice(0, 10);
   const { results } = await db
     .prepare('SELECT day, counter, value FROM ingest_counters WHERE tenant_id = ? AND day >= ? ORDER BY day, counter')

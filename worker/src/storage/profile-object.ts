@@ -76,7 +76,7 @@ export class ProfileObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
-    for (const statement of PROFILE_SCHEMA) this.sql.exec(statement);
+    this.sql.exec(PROFILE_SCHEMA.join(';\n'));
   }
 
   /** Stores events for this profile (or says where the profile moved). */
@@ -279,6 +279,16 @@ export class ProfileObject extends DurableObject<Env> {
 
   /** Writes this profile's summary row to the D1 index (batched: one alarm per burst). */
   override async alarm(): Promise<void> {
+    try {
+      await this.writeIndex();
+    } catch (err) {
+      // The index is a read model: retry later rather than lose the update.
+      console.warn('portrait: profile index update failed, retrying in 10 s', err);
+      await this.ctx.storage.setAlarm(Date.now() + 10_000);
+    }
+  }
+
+  private async writeIndex(): Promise<void> {
     const tenantId = this.meta('tenant_id');
     const profileKey = this.meta('profile_key');
     if (!tenantId || !profileKey) return;

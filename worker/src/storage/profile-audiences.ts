@@ -1,0 +1,158 @@
+import type { Env } from '../env';
+import type { StoredEvent } from '../ingest/ingest-types';
+import { backfillComputedTrait, type ComputedTraitDefinition } from '../profiles/computed-traits';
+import type { ProfileConfig } from '../profiles/profile-config';
+import type { ProfileState } from '../profiles/profile-state';
+import { isProfileState, viewPortrait } from '../profiles/portrait-model';
+import { updateMemberships } from '../segments/segment-membership';
+import type { TenantDefinitions } from './definition-store';
+import { syncProfileMemberships, type MembershipMap } from './segment-members';
+import { tenantDefinitions } from './tenant-definitions';
+
+/** Names of the timeline events membership changes write (Segment's names). */
+export const AUDIENCE_EVENTS = ['Audience Entered', 'Audience Exited'] as const;
+const MESSAGE_PREFIX = 'audience:';
+
+/** True for the `Audience Entered/Exited` events this module writes: kept in the timeline, never fed back into the portrait. */
+export function isAudienceEvent(row: { type?: string | null; name?: string | null; message_id?: string; messageId?: string; event?: string }): boolean {
+  const name = row.name ?? row.event ?? null;
+  const id = row.message_id ?? row.messageId ?? '';
+  return row.type === 'track' && (name === AUDIENCE_EVENTS[0] || name === AUDIENCE_EVENTS[1]) && id.startsWith(MESSAGE_PREFIX);
+}
+
+export interface AudienceOutcome {
+  /** Segment ids entered and exited by this evaluation. */
+  entered: string[];
+  exited: string[];
+  /** Computed traits rebuilt from the timeline because their definition changed. */
+  recomputed: string[];
+}
+
+/**
+ * Segments and computed traits inside one profile object. The object calls it around
+ * every write: `definitions()` before (the isolate's cached copy: no D1 read per event),
+ * `prepare()` + `config()` while applying events, `evaluate()` after them, and
+ * `syncIndex()` from its index alarm. State it keeps in the object's `meta` table:
+ * the definition version applied last, a fingerprint of each computed trait applied,
+ * and whether `segment_members` in D1 needs rewriting.
+ */
+export class ProfileAudiences {
+  constructor(
+    private readonly sql: SqlStorage,
+    private readonly env: Env,
+  ) {}
+
+  /** The tenant's definitions, at least as new as the version this object applied; null when D1 cannot be reached and nothing is cached. */
+  definitions(tenantId: string): Promise<TenantDefinitions | null> {
+    return tenantDefinitions(this.env.DB, tenantId, Number(this.meta('defs_version') ?? 0));
+  }
+
+  /** The portrait config carrying the tenant's computed traits (what applyEvent and the view need). */
+  config(defs: TenantDefinitions | null): Partial<ProfileConfig> {
+    return { computedTraits: defs?.computedTraits ?? [] };
+  }
+
+  /**
+   * Brings the state's computed-trait accumulators in line with `defs` before new events are
+   * applied: a new or changed definition is rebuilt from the timeline, a deleted one dropped.
+   * Without definitions (D1 unreachable) the fingerprints are forgotten, so everything is
+   * rebuilt once they are back. Returns the ids whose values were rebuilt or dropped. Call inside the write transaction.
+   */
+  prepare(state: ProfileState, defs: TenantDefinitions | null): string[] {
+    if (!defs) {
+      this.setMeta('computed_fp', '{}');
+      return [];
+    }
+    const applied = JSON.parse(this.meta('computed_fp') ?? '{}') as Record<string, string>;
+    const next: Record<string, string> = {};
+    const rebuilt: string[] = [];
+    let timeline: Array<Record<string, unknown>> | undefined;
+    for (const def of defs.computedTraits) {
+      const fp = JSON.stringify(def);
+      next[def.id] = fp;
+      if (applied[def.id] === fp) continue;
+      timeline ??= this.timeline();
+      backfillComputedTrait(state, def, timeline);
+      rebuilt.push(def.id);
+    }
+    const defined = new Set(defs.computedTraits.map((d: ComputedTraitDefinition) => d.id));
+    for (const id of Object.keys(state.computed)) {
+      if (!defined.has(id)) {
+        delete state.computed[id];
+        rebuilt.push(id);
+      }
+    }
+    this.setMeta('computed_fp', JSON.stringify(next));
+    return rebuilt;
+  }
+
+  /**
+   * Evaluates every segment against the current portrait; on entry or exit stores the
+   * `Audience Entered` / `Audience Exited` event in the timeline (not in the portrait) and
+   * updates `state.segments`. Call inside the write transaction, after the events were applied.
+   */
+  evaluate(state: ProfileState, defs: TenantDefinitions | null, profileId: string, now = Date.now()): { entered: string[]; exited: string[] } {
+    if (!defs) return { entered: [], exited: [] };
+    const view = viewPortrait(state, { now, profileId, config: this.config(defs) });
+    const change = updateMemberships(view, defs.segments, now);
+    this.setMeta('defs_version', String(defs.version));
+    if (change.entered.length === 0 && change.exited.length === 0) return { entered: [], exited: [] };
+    state.segments = change.memberships;
+    const receivedAt = new Date(now).toISOString();
+    for (const e of change.events) {
+      const stored: StoredEvent = { ...(e as unknown as StoredEvent), context: { library: { name: 'portrait-segments', version: String(defs.version) } }, receivedAt };
+      this.sql.exec(
+        'INSERT OR IGNORE INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        stored.messageId, 'audience', 'track', stored.event ?? null, now, now, JSON.stringify(stored),
+      );
+    }
+    this.setMeta('members_dirty', '1');
+    return { entered: change.entered, exited: change.exited };
+  }
+
+  /** Both steps for a state that is not receiving events (backfill, index alarm, after a merge). */
+  refresh(state: ProfileState, defs: TenantDefinitions | null, profileId: string, now = Date.now()): AudienceOutcome & { changed: boolean } {
+    const recomputed = this.prepare(state, defs);
+    const { entered, exited } = this.evaluate(state, defs, profileId, now);
+    return { entered, exited, recomputed, changed: recomputed.length + entered.length + exited.length > 0 };
+  }
+
+  /** Whether `defs` is newer than what this object applied last. */
+  isBehind(defs: TenantDefinitions | null): boolean {
+    return !!defs && defs.version > Number(this.meta('defs_version') ?? 0);
+  }
+
+  /** Writes this profile's memberships to `segment_members` when they changed (index alarm). Null state: the profile is gone. */
+  async syncIndex(tenantId: string, profileId: string, state: ProfileState | null): Promise<void> {
+    if (state !== null && this.meta('members_dirty') !== '1') return;
+    const memberships: MembershipMap | null = state && isProfileState(state) ? state.segments : null;
+    await syncProfileMemberships(this.env.DB, tenantId, profileId, memberships);
+    this.setMeta('members_dirty', '0');
+  }
+
+  /** Marks the D1 membership rows for rewriting (e.g. after a merge rebuilt the state). */
+  markDirty(): void {
+    this.setMeta('members_dirty', '1');
+  }
+
+  /** The stored timeline in event order, without this module's own audience events, times as the portrait orders them. */
+  private timeline(): Array<Record<string, unknown>> {
+    const out: Array<Record<string, unknown>> = [];
+    for (const row of this.sql.exec<{ body: string; order_at: number; type: string; name: string | null; message_id: string }>(
+      'SELECT body, order_at, type, name, message_id FROM events ORDER BY order_at, seq',
+    )) {
+      if (isAudienceEvent(row)) continue;
+      const e = JSON.parse(row.body) as Record<string, unknown>;
+      out.push({ ...e, timestamp: new Date(row.order_at).toISOString() });
+    }
+    return out;
+  }
+
+  private meta(key: string): string | undefined {
+    return this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', `audiences.${key}`).toArray()[0]?.value;
+  }
+
+  private setMeta(key: string, value: string): void {
+    this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', `audiences.${key}`, value);
+  }
+}
