@@ -79,6 +79,17 @@ describe('commerce', () => {
     expect(c).toMatchObject({ orders: 3, revenue: 22, currency: 'EUR', revenueByCurrency: { GBP: 10, EUR: 10, JPY: 10 }, unconvertedCurrencies: ['JPY'] });
   });
 
+  it('reports in the currency most orders use when the tenant has not chosen one', () => {
+    const s = createProfileState();
+    applyEvent(s, order('A', '2026-11-01T00:00:00Z', { revenue: 10, currency: 'gbp' }));
+    applyEvent(s, order('B', '2026-11-02T00:00:00Z', { revenue: 5, currency: 'GBP' }));
+    applyEvent(s, order('C', '2026-11-03T00:00:00Z', { revenue: 7 }));
+    applyEvent(s, order('D', '2026-11-03T00:00:00Z', { revenue: 9, currency: 'EUR' }));
+    const c = renderPortrait(s, { now: NOW }).commerce;
+    expect(c).toMatchObject({ orders: 4, revenue: 22, currency: 'GBP', revenueByCurrency: { GBP: 22, EUR: 9 }, unconvertedCurrencies: ['EUR'] });
+    expect(renderPortrait(createProfileState(), { now: NOW }).commerce.currency).toBe('USD');
+  });
+
   it('keeps a cart, flags it abandoned after the idle time and empties it on the order', () => {
     const s = createProfileState();
     applyEvent(s, track('Product Added', { product_id: 'mug', name: 'Mug', category: 'Kitchen', price: 8, quantity: 2 }, '2026-11-29T09:00:00Z'));

@@ -42,9 +42,23 @@ export function orderAmount(props: Props): number | null {
   return sum;
 }
 
+/** The event's currency, else the tenant's base; '' when neither is known (then it counts in the base currency). */
 function currencyOf(props: Props, config: ProfileConfig): string {
-  return typeof props.currency === 'string' && /^[A-Za-z]{3}$/.test(props.currency) ? props.currency.toUpperCase() : config.currency;
+  return typeof props.currency === 'string' && /^[A-Za-z]{3}$/.test(props.currency) ? props.currency.toUpperCase() : config.currency ?? '';
 }
+
+/** Currency used by most orders (ties: alphabetical); null without any known currency. */
+function dominantCurrency(state: ProfileState): string | null {
+  const n = new Map<string, number>();
+  for (const o of Object.values(state.commerce.orders)) if (o.currency) n.set(o.currency, (n.get(o.currency) ?? 0) + 1);
+  for (const [c, minor] of Object.entries(state.commerce.archived.byCurrency)) if (c && minor) n.set(c, (n.get(c) ?? 0) + 1);
+  let best: string | null = null;
+  for (const [c, k] of n) if (best === null || k > n.get(best)! || (k === n.get(best)! && c < best)) best = c;
+  return best;
+}
+
+/** Segment's default when nothing says otherwise. */
+const FALLBACK_CURRENCY = 'USD';
 
 function uniq(values: unknown[]): string[] {
   return [...new Set(values.filter((v): v is string => typeof v === 'string' && v !== ''))].slice(0, 20);
@@ -186,8 +200,8 @@ export interface CommerceSummary {
   };
 }
 
-function convert(minor: number, currency: string, config: ProfileConfig): number | null {
-  if (currency === config.currency) return minor;
+function convert(minor: number, currency: string, base: string, config: ProfileConfig): number | null {
+  if (currency === base || currency === '') return minor;
   const rate = config.exchangeRates[currency];
   return typeof rate === 'number' && Number.isFinite(rate) && rate > 0 ? Math.round(minor * rate) : null;
 }
@@ -210,9 +224,11 @@ export function summarizeCommerce(state: ProfileState, config: ProfileConfig, no
   const times: number[] = [];
   const cats = new Map<string, number>();
   const brands = new Map<string, number>();
+  const baseCurrency = config.currency ?? dominantCurrency(state) ?? FALLBACK_CURRENCY;
   const add = (minor: number, currency: string) => {
-    byCurrency[currency] = (byCurrency[currency] ?? 0) + minor;
-    const base = convert(minor, currency, config);
+    const key = currency || baseCurrency;
+    byCurrency[key] = (byCurrency[key] ?? 0) + minor;
+    const base = convert(minor, currency, baseCurrency, config);
     if (base === null) unconverted.add(currency);
     else revenue += base;
   };
@@ -246,7 +262,7 @@ export function summarizeCommerce(state: ProfileState, config: ProfileConfig, no
     if (Object.hasOwn(orders, id) || c.amount === null) continue;
     refunds++;
     refunded += c.amount;
-    add(-c.amount, c.currency ?? config.currency);
+    add(-c.amount, c.currency ?? '');
   }
   times.sort((a, b) => a - b);
   const span = times.length > 1 ? (times[times.length - 1] - times[0]) / 86_400_000 : null;
@@ -257,7 +273,7 @@ export function summarizeCommerce(state: ProfileState, config: ProfileConfig, no
     orders: count,
     revenue: fromMinor(revenue),
     aov: count > 0 ? fromMinor(revenue / count) : null,
-    currency: config.currency,
+    currency: baseCurrency,
     revenueByCurrency: Object.fromEntries(Object.entries(byCurrency).map(([k, v]) => [k, fromMinor(v)])),
     unconvertedCurrencies: [...unconverted].sort(),
     firstOrderAt: count ? new Date(first).toISOString() : null,
@@ -273,7 +289,7 @@ export function summarizeCommerce(state: ProfileState, config: ProfileConfig, no
       items,
       count: items.reduce((n, i) => n + i.quantity, 0),
       value: fromMinor(cartValue),
-      currency: cart.currency ?? config.currency,
+      currency: cart.currency || baseCurrency,
       updatedAt: cart.updatedAt ? new Date(cart.updatedAt).toISOString() : null,
       abandoned: items.length > 0 && idleMs >= config.cartAbandonAfterMinutes * 60_000,
     },

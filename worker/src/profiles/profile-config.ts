@@ -5,8 +5,12 @@
 import type { ComputedTraitDefinition } from './computed-traits';
 
 export interface ProfileConfig {
-  /** Base currency of `commerce.revenue`, ISO 4217. Events without `currency` are in it. */
-  currency: string;
+  /**
+   * Base currency of `commerce.revenue`, ISO 4217; events without `currency` are in it.
+   * null (the default, for a tenant that has not chosen): each profile reports in the
+   * currency most of its orders use.
+   */
+  currency: string | null;
   /**
    * Value of one unit of each other currency in the base currency
    * (e.g. `{ EUR: 0.86 }` with base GBP). Orders in a currency without a rate are
@@ -30,7 +34,7 @@ export interface ProfileConfig {
 }
 
 export const DEFAULT_PROFILE_CONFIG: ProfileConfig = {
-  currency: 'USD',
+  currency: null,
   exchangeRates: {},
   interestHalfLifeDays: 30,
   interestTopN: 10,
