@@ -17,7 +17,8 @@ export const vitalsLoader = (src: string, nonce?: string): Plugin => ({
   setup(core: Core) {
     let loaded = 0;
     const load = () => {
-      if (loaded || !core.consent.get().categories.analytics) return;
+      const c = core.consent.get();
+      if (loaded || c.status != 'granted' || !c.categories.analytics) return;
       loaded = 1;
       const s = document.createElement('script');
       s.src = src;

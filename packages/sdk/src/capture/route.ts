@@ -24,13 +24,7 @@ const check = () => {
   const prev = last;
   if (url != prev) {
     last = url;
-    subs.forEach((f) => {
-      try {
-        f(url, prev);
-      } catch {
-        /* a plugin's failure never reaches the page */
-      }
-    });
+    subs.forEach((f) => f(url, prev));
   }
 };
 const later = () => {
