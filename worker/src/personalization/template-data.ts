@@ -37,13 +37,13 @@ export function templateDataFromProfile(state: ProfileState | null, now: number,
     recommendations: recommendations.slice(0, 3).map((r) => ({ name: r.name })),
   };
   if (!state) return data;
-  const loc = state.now.location;
+  const loc = state.now?.location;
   data.location = { city: loc?.city ?? undefined, region: loc?.region ?? undefined, country: loc?.country ?? undefined };
   const config = resolveProfileConfig();
-  const category = topInterests(state.interests.category, now, config)[0];
-  const brand = topInterests(state.interests.brand, now, config)[0];
+  const category = topInterests(state.interests?.category ?? {}, now, config)[0];
+  const brand = topInterests(state.interests?.brand ?? {}, now, config)[0];
   data.interests = { category: category ? category.name ?? category.key : undefined, brand: brand ? brand.name ?? brand.key : undefined };
-  const items = Object.values(state.commerce.cart.items);
+  const items = Object.values(state.commerce?.cart?.items ?? {});
   const top = [...items].sort((a, b) => b.price * b.quantity - a.price * a.quantity)[0];
   data.cart = { items: items.reduce((s, i) => s + i.quantity, 0), topItem: top?.name };
   return data;
