@@ -152,6 +152,7 @@ describe('behavior, channels and now', () => {
     applyEvent(s, page('/tea', '2026-11-03T18:00:00Z', { ...ctx('s2'), device: { type: 'mobile' }, browser: { name: 'Chrome' } }));
     const b = renderPortrait(s, { now: NOW }).behavior;
     expect(b).toMatchObject({ sessions: 2, pageViews: 3, events: 4, engagedTimeMs: 42_000, activeDays: 2, averageSessionMs: 180_000 });
+    expect(b.eventTypes).toEqual({ track: 1, page: 3, screen: 0, identify: 0, group: 0, alias: 0 });
     expect(b.topPaths).toEqual([{ path: '/tea', views: 2 }, { path: '/', views: 1 }]);
     expect(b.devices).toEqual([{ name: 'desktop', sessions: 1 }, { name: 'mobile', sessions: 1 }]);
     expect(b.browsers.map((x) => x.name).sort()).toEqual(['Chrome', 'Firefox']);

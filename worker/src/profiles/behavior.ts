@@ -139,6 +139,7 @@ export function applyBehavior(state: ProfileState, event: Obj, at: number, confi
   const name = type === 'track' ? str(event.event) : null;
 
   b.eventsTotal++;
+  if (['track', 'page', 'screen', 'identify', 'group', 'alias'].includes(type)) b.eventTypes[type] = (b.eventTypes[type] ?? 0) + 1;
   if (b.firstSeen === null || at < b.firstSeen) b.firstSeen = at;
   if (b.lastSeen === null || at > b.lastSeen) b.lastSeen = at;
   addActiveDay(b.activeDays, dayNumber(at));

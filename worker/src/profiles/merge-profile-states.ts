@@ -128,6 +128,7 @@ export function mergeProfileStates(userState: ProfileState, anonState: ProfileSt
   b.pageViews += ab.pageViews;
   b.engagedMs += ab.engagedMs;
   b.eventsTotal += ab.eventsTotal;
+  mergeCounts((b.eventTypes ??= {}), ab.eventTypes ?? {});
   b.firstSeen = minOf(b.firstSeen, ab.firstSeen);
   b.lastSeen = maxOf(b.lastSeen, ab.lastSeen);
   b.activeDays = [...new Set([...b.activeDays, ...ab.activeDays])].sort((x, y) => x - y).slice(-3660);

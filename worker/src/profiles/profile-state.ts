@@ -108,6 +108,8 @@ export interface BehaviorState {
   pageViews: number;
   engagedMs: number;
   eventsTotal: number;
+  /** Events per Segment type (track, page, screen, identify, group, alias). */
+  eventTypes: Record<string, number>;
   firstSeen: number | null;
   lastSeen: number | null;
   /** Distinct active days (days since epoch, UTC), sorted. */
@@ -184,7 +186,7 @@ export function createProfileState(profileId: string | null = null): ProfileStat
     interests: { category: {}, brand: {}, product: {} },
     commerce: { orders: {}, cancellations: {}, archived: { orders: 0, firstAt: null, lastAt: null, byCurrency: {} }, cart: { items: {}, updatedAt: 0, clearedAt: 0, cartId: null, currency: null } },
     behavior: {
-      sessions: {}, archived: { count: 0, durationMs: 0, channels: {} }, pageViews: 0, engagedMs: 0, eventsTotal: 0,
+      sessions: {}, archived: { count: 0, durationMs: 0, channels: {} }, pageViews: 0, engagedMs: 0, eventsTotal: 0, eventTypes: {},
       firstSeen: null, lastSeen: null, activeDays: [], paths: {}, devices: {}, browsers: {}, os: {},
       hours: new Array(24).fill(0), weekdays: new Array(7).fill(0),
     },

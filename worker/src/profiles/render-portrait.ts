@@ -35,6 +35,7 @@ export interface Portrait {
     sessions: number;
     pageViews: number;
     events: number;
+    eventTypes: Record<'track' | 'page' | 'screen' | 'identify' | 'group' | 'alias', number>;
     engagedTimeMs: number;
     averageSessionMs: number | null;
     activeDays: number;
@@ -140,6 +141,7 @@ export function renderPortrait(state: ProfileState, options: RenderOptions): Por
       sessions: sessionCount,
       pageViews: b.pageViews,
       events: b.eventsTotal,
+      eventTypes: { track: 0, page: 0, screen: 0, identify: 0, group: 0, alias: 0, ...(b.eventTypes ?? {}) },
       engagedTimeMs: b.engagedMs,
       averageSessionMs: sessionCount ? Math.round(sessionMs / sessionCount) : null,
       activeDays: b.activeDays.length,
