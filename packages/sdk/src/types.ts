@@ -126,6 +126,11 @@ export interface Core {
   };
   /** Debug-mode warning (no-op unless `debug: true`). */
   warn(message: string, detail?: unknown): void;
+  /**
+   * The visitor's current ids (e.g. for a personalization decision request). Always
+   * present on the real core; optional only so that plugin test doubles need not provide it.
+   */
+  user?(): Identity;
 }
 
 export interface Plugin {
@@ -135,3 +140,41 @@ export interface Plugin {
 }
 
 export type { ConsentCategory, ConsentContext, JsonObject, PortraitEvent };
+
+/** Who the visitor is, as the SDK will stamp it on the next event. */
+export interface Identity {
+  anonymousId: string;
+  userId?: string;
+}
+
+/**
+ * The SDK instance: `window.portrait` from the script tag, or `portrait` /
+ * `createPortrait()` from `@portrait/sdk`. Every method is safe to call before
+ * `init()` (calls are kept, in order, and replayed by `init`) and never throws
+ * into the page; only `init()` throws, on a missing `writeKey`.
+ */
+export interface Portrait {
+  /** Start the SDK. Calls made earlier are replayed in order. */
+  init(options: InitOptions): Portrait;
+  /** Record an action: `track('Signed Up', { plan: 'pro' })`. */
+  track(event: string, properties?: JsonObject, options?: CallOptions): void;
+  /** Record a page view; properties default to the page's path, referrer, search, title and url. */
+  page(name?: string, properties?: JsonObject, options?: CallOptions): void;
+  /** Tie this visitor to a user id (persisted after consent) and/or record traits. */
+  identify(userId?: string | null, traits?: JsonObject, options?: CallOptions): void;
+  /** Link `previousId` (default: the current user or anonymous id) to `userId`. */
+  alias(userId: string, previousId?: string, options?: CallOptions): void;
+  /** Put the visitor in a group (account, company). */
+  group(groupId: string, traits?: JsonObject, options?: CallOptions): void;
+  /** Forget the user id and start a new anonymous id (on logout). Queued events still go out. */
+  reset(): void;
+  /** Send what is queued now. Resolves when the queue is drained or cannot progress (offline, no consent, backing off). Never rejects. */
+  flush(): Promise<void>;
+  /** Subscribe to `'error' | 'delivered' | 'consent' | 'event'`; returns the unsubscribe function. */
+  on<K extends keyof SdkEvents>(name: K, cb: (payload: SdkEvents[K]) => void): () => void;
+  /** Install a plugin (before or after `init`). */
+  use(plugin: Plugin): void;
+  /** The visitor's current ids. */
+  user(): Identity;
+  consent: ConsentApi;
+}

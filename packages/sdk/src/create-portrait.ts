@@ -1,0 +1,382 @@
+import { LIMITS } from '@portrait/protocol';
+import type { ConsentCategory, ConsentContext, PortraitEvent, RejectedEvent } from '@portrait/protocol';
+import { backoff } from './backoff';
+import { consentModeDenied } from './consent-mode';
+import { createDurableQueue, type DurableQueue, type QueueEntry, type QueueKey } from './durable-queue';
+import { eventContext, pageContext } from './event-context';
+import { holdTabLock, mayTake, withFlushLock } from './flush-lock';
+import { lsGet, lsPurge, lsSet } from './local-store';
+import { send } from './send';
+import { type TcfApi, watchTcf } from './tcf';
+import type {
+  CallOptions,
+  ConsentMode,
+  ConsentState,
+  Core,
+  DeliveryError,
+  InitOptions,
+  Plugin,
+  Portrait,
+  SdkEvents,
+} from './types';
+import { uuid } from './uuid';
+
+const ALL: ConsentCategory[] = ['analytics', 'personalization', 'marketing'];
+/** Browsers allow 64 KiB of keepalive/beacon bodies in flight per page. */
+const KEEPALIVE_QUOTA = 65_536;
+
+type Options = Required<Pick<InitOptions, 'flushAt' | 'flushInterval' | 'maxQueueEvents' | 'maxQueueBytes'>> &
+  InitOptions & { host: string };
+type Status = ConsentState['status'];
+type AnyFn = (...a: any[]) => any;
+
+const size = (s: string) => new Blob([s]).size;
+// An invalid `timestamp` option throws here: the call is dropped and warned about (debug).
+const iso = (t?: Date | string) => new Date(t ?? Date.now()).toISOString();
+const online = () => navigator.onLine !== false;
+
+/**
+ * Creates an SDK instance. Nothing happens (no storage, no listener, no request)
+ * until `init()`; calls made before are kept and replayed in order.
+ *
+ * @example
+ * import { createPortrait } from '@portrait/sdk';
+ * const analytics = createPortrait().init({ writeKey: 'wk_123', consent: 'required' });
+ * analytics.track('Signed Up', { plan: 'pro' });
+ * cookieBanner.onAccept(() => analytics.consent.grant());
+ */
+export const createPortrait = (): Portrait => {
+  let o: Options | undefined;
+  let Q: DurableQueue;
+  let mode: ConsentMode = 'optional';
+  let status: Status = 'pending';
+  let source: ConsentState['source'] = 'default';
+  let gpc = false;
+  const cats = { analytics: false, personalization: false, marketing: false };
+  let aid = '';
+  let uid: string | undefined;
+  let tab = '';
+  let held: PortraitEvent[] = [];
+  let started = 0;
+  // Bumped by a purge: work started before it (a flush awaiting the network) must not touch anything after.
+  let gen = 0;
+  let attempt = 0;
+  let until = 0;
+  let timer: ReturnType<typeof setTimeout> | 0 = 0;
+  let busy: Promise<void> | 0 = 0;
+  let after: Promise<void> | 0 = 0;
+  let keepaliveBytes = 0;
+  const fly = new Set<string>();
+  const subs: { [K in keyof SdkEvents]?: Set<(p: SdkEvents[K]) => void> } = {};
+  const enrichers: ((e: PortraitEvent) => void)[] = [];
+  const plugins: Plugin[] = [];
+  const pre: (() => void)[] = [];
+
+  const warn = (message: string, detail?: unknown) => {
+    if (o?.debug) console.warn('[portrait] ' + message, detail ?? '');
+  };
+  const emit = <K extends keyof SdkEvents>(name: K, payload: SdkEvents[K]) =>
+    subs[name]?.forEach((cb) => {
+      try {
+        cb(payload);
+      } catch (e) {
+        warn(name, e);
+      }
+    });
+  const fail = (kind: DeliveryError['kind'], message: string, more?: Partial<DeliveryError>) => {
+    warn(message, more);
+    emit('error', { kind, message, ...more });
+  };
+
+  // Storage and sending are allowed.
+  const ok = () => status === 'granted' && cats.analytics && !consentModeDenied();
+  // Events are dropped (not even held): denied, or granted without analytics.
+  const dead = () => status === 'denied' || (status === 'granted' && !cats.analytics);
+  const state = (): ConsentState => ({ status, categories: { ...cats }, gpc, source });
+  const consentContext = (): ConsentContext => ({ mode, ...state() });
+  const backingOff = () => until - Date.now();
+
+  const sched = (ms: number) => {
+    if (!timer) timer = setTimeout(() => ((timer = 0), run()), ms);
+  };
+
+  const purge = () => {
+    gen++;
+    held = [];
+    fly.clear();
+    started = attempt = until = 0;
+    clearTimeout(timer);
+    timer = 0;
+    Q._purge();
+    lsPurge('consent');
+    aid = uuid();
+    uid = undefined;
+  };
+
+  // Consent allows storage: persist ids, pick up earlier visits' events, queue what was held.
+  const start = () => {
+    if (!started) {
+      started = 1;
+      Q._open();
+      lsSet('aid', aid);
+      if (uid) lsSet('uid', uid);
+      sched(o!.flushInterval);
+    }
+    for (const e of held.splice(0)) {
+      e.context!.consent = consentContext();
+      admit(e, size(JSON.stringify(e)));
+    }
+  };
+
+  // `granted`: the categories granted ([] = denied), or null while the visitor has not decided.
+  const decide = (granted: ConsentCategory[] | null, src: ConsentState['source'], persist?: 1) => {
+    status = !granted ? 'pending' : granted.length ? 'granted' : 'denied';
+    source = src;
+    for (const c of ALL) cats[c] = !!granted?.includes(c) && !(gpc && c === 'marketing');
+    if (dead()) purge();
+    // A grant is remembered; so is an opt-out in 'optional' mode (else it would not last a reload).
+    if (persist) lsSet('consent', granted!.length || mode === 'optional' ? JSON.stringify(granted) : undefined);
+    if (ok()) start();
+    emit('consent', state());
+  };
+
+  const fromRecord = () => {
+    try {
+      const r = JSON.parse(lsGet('consent')!);
+      if (Array.isArray(r)) return decide(r, 'api'), 1;
+    } catch {
+      /* no or unreadable record: as if none */
+    }
+  };
+
+  const admit = (e: PortraitEvent, bytes: number) => {
+    Q._add({ _k: [Date.now(), e.messageId, bytes, tab], _e: e });
+    after ||= Promise.resolve().then(async () => {
+      after = 0;
+      const g = gen;
+      const out = await Q._trim(o!.maxQueueEvents, o!.maxQueueBytes);
+      if (g !== gen) return;
+      if (out.length) fail('evicted', 'queue full', { messageIds: out.map((k) => k[1]) });
+      if (Q._mine().length >= o!.flushAt) run();
+      // Also when a flush is running: it may have read the queue before this event was written.
+      sched(o!.flushInterval);
+    });
+  };
+
+  const capture = (type: PortraitEvent['type'], fields: object, opt: CallOptions = {}) => {
+    if (dead()) return;
+    const e = {
+      userId: uid,
+      ...fields,
+      type,
+      messageId: uuid(),
+      anonymousId: opt.anonymousId || aid,
+      timestamp: iso(opt.timestamp),
+      context: { ...eventContext(), consent: consentContext(), ...opt.context },
+    } as PortraitEvent;
+    for (const f of enrichers) {
+      try {
+        f(e);
+      } catch (x) {
+        warn('enricher', x);
+      }
+    }
+    let bytes = 0;
+    try {
+      bytes = size(JSON.stringify(e));
+    } catch {
+      /* circular or BigInt: not JSON */
+    }
+    if (!bytes || bytes > LIMITS.eventBytes) return fail('rejected', bytes ? 'event over 32 KB' : 'event not JSON', { messageIds: [e.messageId] });
+    emit('event', e);
+    if (ok()) {
+      if (!started || held.length) start();
+      admit(e, bytes);
+    } else if (held.push(e) > o!.maxQueueEvents) {
+      fail('evicted', 'queue full', { messageIds: [held.shift()!.messageId] });
+    }
+  };
+
+  // Sends one batch; true when it left the queue (acknowledged or dropped), false to stop and retry later.
+  const deliver = async (es: QueueEntry[], keepalive?: boolean): Promise<boolean> => {
+    const g = gen;
+    const sentAt = iso();
+    const ks = es.map((x) => x._k);
+    const ids = ks.map((k) => k[1]);
+    for (const x of es) fly.add(x._k[1]), (x._e.sentAt = sentAt);
+    const body = JSON.stringify({ batch: es.map((x) => x._e), sentAt, writeKey: o!.writeKey });
+    const n = keepalive ? size(body) : 0;
+    keepaliveBytes += n;
+    const r = await send(o!.host + '/v1/b', body, keepalive);
+    keepaliveBytes -= n;
+    ids.forEach((i) => fly.delete(i));
+    const s = r._status;
+    if (g !== gen || s < 0) return false;
+    if (s > 199 && s < 300) {
+      attempt = until = 0;
+      Q._remove(ks);
+      const rej: RejectedEvent[] = r._body?.rejected || [];
+      const bad = new Set(rej.map((x) => x.messageId ?? ids[x.index]));
+      if (rej.length) fail('rejected', 'rejected', { rejected: rej, messageIds: [...bad] });
+      emit('delivered', { messageIds: ids.filter((i) => !bad.has(i)) });
+      return true;
+    }
+    if (s && s !== 408 && s !== 429 && s < 500) {
+      // The request itself is wrong (bad key, bad payload): resending cannot help.
+      Q._remove(ks);
+      fail('http', 'HTTP ' + s, { status: s, messageIds: ids });
+      return true;
+    }
+    until = Date.now() + backoff(attempt++, r._retryAfter);
+    sched(until - Date.now());
+    return false;
+  };
+
+  // Picks the next batch among `ks` (oldest first): not in flight, owned by this tab or a
+  // gone one, at most `flushAt` events and `max` bytes of body.
+  const pick = (ks: QueueKey[], max: number, may: (owner: string) => boolean = () => true) => {
+    const out: QueueKey[] = [];
+    let bytes = 300;
+    for (const k of ks) {
+      if (out.length < o!.flushAt && !fly.has(k[1]) && may(k[3]) && bytes + k[2] + 40 < max) out.push(k), (bytes += k[2] + 40);
+    }
+    return out;
+  };
+
+  // One flush: under the flush lock, sends batches (oldest first) until the queue is empty or a send fails.
+  const drain = async (renew: () => boolean) => {
+    const g = gen;
+    while (ok() && g === gen && online()) {
+      const wait = backingOff();
+      if (wait > 0) return sched(wait);
+      if (!renew()) return sched(o!.flushInterval);
+      const may = await mayTake(tab);
+      const ks = pick(await Q._keys(), 400_000, may);
+      const es = ks.length ? await Q._get(ks) : [];
+      if (!es.length || g !== gen || !(await deliver(es))) return;
+    }
+  };
+
+  const run = (): Promise<void> =>
+    !o || !ok()
+      ? Promise.resolve()
+      : (busy ||= withFlushLock('portrait-flush-' + o.writeKey, tab, drain)
+          .catch((e) => warn('flush', e))
+          .finally(() => (busy = 0)));
+
+  // The page is being hidden or unloaded: async work may never finish, so send this tab's
+  // events now with keepalive, never more than the 64 KiB the browser allows in flight;
+  // the rest stays in IndexedDB for the next visit.
+  const bye = () => {
+    if (!ok() || !online() || backingOff() > 0) return;
+    // deliver() marks its events in flight and counts its bytes synchronously, so each pick sees the previous.
+    for (let ks; (ks = pick(Q._mine().map((x) => x._k), KEEPALIVE_QUOTA - keepaliveBytes)).length; )
+      deliver(Q._mine().filter((x) => ks.includes(x._k)), true);
+  };
+
+  // Public methods: before init, calls are kept and replayed; after, errors are caught.
+  const safe = <F extends AnyFn>(fn: F): F =>
+    function call(...a: unknown[]) {
+      if (!o) return void (pre.length < 1000 && pre.push(() => call(...a)));
+      try {
+        fn(...a);
+      } catch (e) {
+        warn('call', e);
+      }
+    } as F;
+
+  const setup = (p: Plugin) => {
+    try {
+      p.setup(api);
+    } catch (e) {
+      warn(p.name, e);
+    }
+  };
+
+  const api: Portrait & Core = {
+    options: {} as Options,
+    init(opts) {
+      if (o) return warn('init twice'), api;
+      // A programmer error: the only throw of the SDK.
+      if (!opts?.writeKey) throw Error('portrait.init: writeKey is required');
+      o = (api as { options: Options }).options = {
+        flushAt: 20,
+        flushInterval: 2000,
+        maxQueueEvents: 1000,
+        maxQueueBytes: 1_000_000,
+        ...opts,
+        host: (opts.host || location.origin).replace(/\/+$/, ''),
+      };
+      // Anything but 'optional' (a typo included) means the privacy-safe 'required'.
+      mode = o.consent && o.consent !== 'optional' ? 'required' : 'optional';
+      gpc = (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+      holdTabLock((tab = uuid()));
+      aid = lsGet('aid') || uuid();
+      uid = lsGet('uid');
+      Q = createDurableQueue('portrait-' + o.writeKey, (e) => fail('storage', 'IndexedDB failed, using memory: ' + e));
+      // With a TCF CMP on the page, wait for its answer even in 'optional' mode.
+      const tcf = o.tcf !== false && typeof (window as { __tcfapi?: TcfApi }).__tcfapi === 'function';
+      fromRecord() || decide(mode === 'required' || tcf ? null : ALL, 'default');
+      if (tcf) watchTcf((window as { __tcfapi?: TcfApi }).__tcfapi!, (list) => decide(list, 'tcf'));
+      addEventListener('online', run);
+      addEventListener('pagehide', bye);
+      document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && bye());
+      for (const f of pre.splice(0)) f();
+      for (const p of [...(o.plugins || []), ...plugins.splice(0)]) setup(p);
+      return api;
+    },
+    track: safe((event: string, properties, opt) => capture('track', { event, properties }, opt)),
+    page: safe((name, properties, opt) => capture('page', { name, properties: { ...pageContext(), ...properties } }, opt)),
+    identify: safe((userId, traits, opt) => {
+      if (dead()) return;
+      if (typeof userId === 'string' && userId) {
+        uid = userId;
+        if (ok()) lsSet('uid', uid);
+      }
+      capture('identify', { traits }, opt);
+    }),
+    alias: safe((userId: string, previousId, opt) => capture('alias', { userId, previousId: previousId || uid || aid }, opt)),
+    group: safe((groupId: string, traits, opt) => capture('group', { groupId, traits }, opt)),
+    reset: safe(() => {
+      uid = undefined;
+      aid = uuid();
+      lsSet('uid');
+      if (ok()) lsSet('aid', aid);
+    }),
+    flush() {
+      if (ok() && held.length) start();
+      return busy ? busy.then(run) : run();
+    },
+    on(name, cb) {
+      const set = ((subs as Record<string, Set<typeof cb>>)[name] ||= new Set());
+      set.add(cb);
+      return () => void set.delete(cb);
+    },
+    use(p) {
+      o ? setup(p) : plugins.push(p);
+    },
+    user: () => ({ anonymousId: aid, userId: uid }),
+    addEnricher: (f) => void enrichers.push(f),
+    storage: {
+      get: (k) => (ok() ? lsGet('p.' + k) : undefined),
+      set: (k, v) => ok() && lsSet('p.' + k, v),
+      remove: (k) => lsSet('p.' + k),
+    },
+    warn,
+    consent: {
+      grant: safe((list?: ConsentCategory[]) => decide(list || ALL, 'api', 1)),
+      deny: safe(() => decide([], 'api', 1)),
+      withdraw: safe((opt?: { erase?: boolean }) => {
+        if (opt?.erase && status === 'granted') {
+          const body = JSON.stringify({ writeKey: o!.writeKey, anonymousId: aid, userId: uid, messageId: uuid() });
+          send(o!.host + '/v1/erase', body, true).then(({ _status: s }) => {
+            if (!s || s > 299) fail('http', 'erase failed', { status: s });
+          });
+        }
+        decide([], 'api', 1);
+      }),
+      get: state,
+    },
+  };
+  return api;
+};

@@ -1,0 +1,111 @@
+import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import type { PortraitEvent } from '@portrait/protocol';
+
+/**
+ * IndexedDB key of a queued event: [capture time ms, messageId, JSON bytes, owner tab].
+ * Keys sort by time, and `getAllKeys()` alone gives everything needed for bounds and
+ * batch picking without reading the events themselves.
+ */
+export type QueueKey = [number, string, number, string];
+export interface QueueEntry {
+  _k: QueueKey;
+  _e: PortraitEvent;
+}
+
+export interface DurableQueue {
+  /** Storage is allowed (consent): IndexedDB may be opened from now on. */
+  _open(): void;
+  /** Queue an entry: kept in memory at once, written to IndexedDB in a microtask (one transaction per burst). */
+  _add(entry: QueueEntry): void;
+  /** Keys of every queued event (all tabs), oldest first. */
+  _keys(): Promise<QueueKey[]>;
+  /** The events behind `keys` that are still queued. */
+  _get(keys: QueueKey[]): Promise<QueueEntry[]>;
+  /** Forget events (acknowledged, dropped or evicted). */
+  _remove(keys: QueueKey[]): void;
+  /** This tab's own unacknowledged entries, oldest first (sent synchronously at unload). */
+  _mine(): QueueEntry[];
+  /** Evict the oldest events past `maxEvents` / `maxBytes`; returns their keys. */
+  _trim(maxEvents: number, maxBytes: number): Promise<QueueKey[]>;
+  /** Delete everything (memory, the database itself) and stay closed until `_open()`. */
+  _purge(): Promise<void>;
+}
+
+const noop = () => {};
+
+/**
+ * The SDK's event queue: a private IndexedDB store (`<dbName>` / `queue`, via
+ * idb-keyval's `createStore`) shared by every tab of the site, mirrored in memory
+ * for this tab's own events. When IndexedDB is missing or throws (private mode,
+ * quota, a broken profile) it reports once through `onFail` and keeps working from memory.
+ */
+export const createDurableQueue = (dbName: string, onFail: (error: unknown) => void): DurableQueue => {
+  let mem: QueueEntry[] = [];
+  let pending: QueueEntry[] = [];
+  // undefined: not opened yet (nothing exists before consent); 0: IndexedDB failed.
+  let store: UseStore | 0 | undefined;
+  let open = 0;
+  // Bumped by a purge so that writes queued before it are skipped (and cannot recreate the database).
+  let epoch = 0;
+  let written: Promise<unknown> = Promise.resolve();
+
+  // Runs `fn` on the object store; resolves 0 when closed or once IndexedDB has failed
+  // (synchronous throws, e.g. no `indexedDB` at all, included). idb-keyval's flat helpers
+  // are skipped on purpose: they pull in its default store and cursor fallbacks.
+  const idb = <T>(mode: IDBTransactionMode, fn: (os: IDBObjectStore) => T | PromiseLike<T>): Promise<T | 0> =>
+    !open || store === 0
+      ? Promise.resolve(0)
+      : new Promise<T>((r) => r((store ||= createStore(dbName, 'queue'))(mode, fn))).catch((e) => {
+          if (store !== 0) onFail(e);
+          return (store = 0);
+        });
+  const write = (fn: (os: IDBObjectStore) => void) => {
+    const e = epoch;
+    written = written.then((): unknown => e === epoch && idb('readwrite', (os) => (fn(os), promisifyRequest(os.transaction))));
+  };
+  const ids = (ks: QueueKey[]) => new Set(ks.map((k) => k[1]));
+
+  const q: DurableQueue = {
+    _open: () => void (open = 1),
+    _add(entry) {
+      mem.push(entry);
+      if (pending.push(entry) < 2) write((os) => pending.splice(0).forEach((x) => os.put(x._e, x._k)));
+    },
+    async _keys() {
+      await written;
+      return (await idb('readonly', (os) => promisifyRequest(os.getAllKeys() as IDBRequest))) || mem.map((x) => x._k);
+    },
+    async _get(ks) {
+      const vs = await idb('readonly', (os) => Promise.all(ks.map((k) => promisifyRequest<PortraitEvent>(os.get(k)))));
+      const want = ids(ks);
+      return vs ? ks.map((k, i) => ({ _k: k, _e: vs[i] })).filter((x) => x._e) : mem.filter((x) => want.has(x._k[1]));
+    },
+    _remove(ks) {
+      const gone = ids(ks);
+      mem = mem.filter((x) => !gone.has(x._k[1]));
+      write((os) => ks.forEach((k) => os.delete(k)));
+    },
+    _mine: () => mem,
+    async _trim(maxEvents, maxBytes) {
+      const ks = await q._keys();
+      const out: QueueKey[] = [];
+      for (let i = ks.length, n = 0, b = 0; i--; ) if (++n > maxEvents || (b += ks[i][2]) > maxBytes) out.push(ks[i]);
+      if (out.length) q._remove(out);
+      return out;
+    },
+    _purge() {
+      mem = [];
+      pending = [];
+      open = 0;
+      epoch++;
+      const s = store;
+      store = undefined;
+      // Close our connection first, otherwise deleteDatabase stays blocked until the page closes.
+      return (s ? s('readonly', (os) => os.transaction.db.close()) : Promise.resolve())
+        .catch(noop)
+        .then(() => void indexedDB.deleteDatabase(dbName))
+        .catch(noop);
+    },
+  };
+  return q;
+};

@@ -1,0 +1,32 @@
+/**
+ * localStorage under the `portrait.` prefix. Every access is guarded: storage can
+ * be disabled or full (Safari private mode, quota, sandboxed iframes) and the SDK
+ * must never throw into the page. Callers decide whether writing is allowed (consent).
+ */
+const PREFIX = 'portrait.';
+
+export const lsGet = (key: string): string | undefined => {
+  try {
+    return localStorage.getItem(PREFIX + key) ?? undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Sets `key`, or removes it when `value` is omitted. */
+export const lsSet = (key: string, value?: string): void => {
+  try {
+    value == null ? localStorage.removeItem(PREFIX + key) : localStorage.setItem(PREFIX + key, value);
+  } catch {
+    /* storage disabled or full: nothing to keep */
+  }
+};
+
+/** Removes every `portrait.` key except `keep` (the consent record, written right after). */
+export const lsPurge = (keep: string): void => {
+  try {
+    for (const k of Object.keys(localStorage)) if (k.startsWith(PREFIX) && k !== PREFIX + keep) localStorage.removeItem(k);
+  } catch {
+    /* nothing stored */
+  }
+};

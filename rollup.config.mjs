@@ -1,0 +1,83 @@
+/**
+ * SDK builds (`npm run build` = `rollup -c --silent`), all into packages/sdk/dist:
+ * - portrait.js: the script-tag IIFE (entry src/browser.ts), minified;
+ * - index.js (ESM) + index.cjs (CJS) from src/index.ts, for bundlers, plus .d.ts.
+ * Helpers are exported so test/bench/sdk-size.mjs bundles with the same settings.
+ */
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import resolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import ts from 'typescript';
+
+const root = dirname(fileURLToPath(import.meta.url));
+const sdk = join(root, 'packages/sdk');
+export const sdkDist = join(sdk, 'dist');
+
+/** TypeScript for the browser: ES2020 (Safari 14+, Chrome 80+, Firefox 74+). */
+export const tsPlugin = () =>
+  typescript({
+    tsconfig: false,
+    include: ['packages/*/src/**/*.ts'],
+    exclude: ['**/*.test.ts'],
+    compilerOptions: {
+      target: 'ES2020',
+      module: 'ESNext',
+      moduleResolution: 'bundler',
+      strict: true,
+      skipLibCheck: true,
+      lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+      types: [],
+    },
+  });
+
+/** Minifier settings: properties starting with one underscore are internal and get mangled. */
+export const terserPlugin = () =>
+  terser({
+    ecma: 2020,
+    compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe: true },
+    mangle: { properties: { regex: /^_[^_]/ } },
+    format: { comments: false },
+  });
+
+export const browserPlugins = () => [resolve({ browser: true }), tsPlugin(), terserPlugin()];
+
+/** Writes .d.ts files for the npm build next to index.js. */
+const declarations = () => ({
+  name: 'portrait-dts',
+  writeBundle() {
+    const program = ts.createProgram([join(sdk, 'src/index.ts')], {
+      declaration: true,
+      emitDeclarationOnly: true,
+      outDir: sdkDist,
+      rootDir: join(sdk, 'src'),
+      target: ts.ScriptTarget.ES2020,
+      module: ts.ModuleKind.ESNext,
+      moduleResolution: ts.ModuleResolutionKind.Bundler,
+      strict: true,
+      skipLibCheck: true,
+      types: [],
+    });
+    const result = program.emit();
+    const errors = ts.getPreEmitDiagnostics(program).concat(result.diagnostics);
+    if (errors.length) this.error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => '\n' }));
+  },
+});
+
+export default [
+  {
+    input: join(sdk, 'src/browser.ts'),
+    output: { file: join(sdkDist, 'portrait.js'), format: 'iife', strict: false },
+    plugins: browserPlugins(),
+  },
+  {
+    input: join(sdk, 'src/index.ts'),
+    external: ['idb-keyval'],
+    output: [
+      { file: join(sdkDist, 'index.js'), format: 'es' },
+      { file: join(sdkDist, 'index.cjs'), format: 'cjs' },
+    ],
+    plugins: [resolve({ browser: true }), tsPlugin(), declarations()],
+  },
+];
