@@ -1,7 +1,7 @@
 import type { Env } from '../env';
 import { sha256Hex } from './key-store';
 import { hasSegmentMembers } from './profile-index';
-import type { ResolvedProfile } from './profile-resolve';
+import { profileCalls, type ResolvedProfile } from './profile-resolve';
 import { suppressKeys } from './suppression';
 
 /** What a profile object reports after wiping itself. */
@@ -108,7 +108,7 @@ export async function eraseProfile(
         events += main.events;
         for (const k of main.keys) keys.add(k);
         for (const linked of main.linked) {
-          const stub = env.PROFILES.get(env.PROFILES.idFromName(`${tenantId}:${linked}`));
+          const stub = profileCalls(env.PROFILES.get(env.PROFILES.idFromName(`${tenantId}:${linked}`)));
           profileIds.add(env.PROFILES.idFromName(`${tenantId}:${linked}`).toString());
           const r = await stub.erase(tenantId);
           if (r.status === 'erased') {

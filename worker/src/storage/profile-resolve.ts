@@ -20,8 +20,18 @@ export function parseProfileRef(ref: string): ProfileRef | null {
   return null;
 }
 
+/**
+ * The profile object's marketer-side methods with their declared types (the RPC stub
+ * type flattens the unions these return, losing the `ok` branch).
+ */
+export type ProfileCalls = Pick<ProfileObject, 'read' | 'timeline' | 'exportPerson' | 'erase'>;
+
+export function profileCalls(stub: DurableObjectStub<ProfileObject>): ProfileCalls {
+  return stub as unknown as ProfileCalls;
+}
+
 export interface ResolvedProfile {
-  stub: DurableObjectStub<ProfileObject>;
+  stub: ProfileCalls;
   profileId: string;
   profileKey: string;
 }
@@ -48,9 +58,9 @@ export async function resolveProfile(env: Env, tenantId: string, ref: ProfileRef
     stub = env.PROFILES.get(env.PROFILES.idFromName(`${tenantId}:${ref.key}`));
   }
   for (let hop = 0; hop <= MAX_HOPS; hop++) {
-    const view = (await stub.read(tenantId, 0)) as ProfileView;
+    const view: ProfileView = await profileCalls(stub).read(tenantId, 0);
     if (view.status === 'not_found') return null;
-    if (view.status === 'ok') return { stub, profileId: view.profile.profileId, profileKey: view.profile.profileKey };
+    if (view.status === 'ok') return { stub: profileCalls(stub), profileId: view.profile.profileId, profileKey: view.profile.profileKey };
     stub = env.PROFILES.get(env.PROFILES.idFromName(`${tenantId}:${view.to}`));
   }
   return null;

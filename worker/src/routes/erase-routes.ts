@@ -1,0 +1,121 @@
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../app-env';
+import { cleanId } from '../ingest/clean-id';
+import { isBlockedId } from '../ingest/blocked-ids';
+import { IngestError } from '../ingest/ingest-error';
+import { parseJsonBody } from '../ingest/parse-json-body';
+import { readBodyCapped } from '../ingest/read-body-capped';
+import { httpError } from '../middleware/error-handler';
+import { takeToken } from '../middleware/marketer-rate-limit';
+import { applyD1Migrations } from '../storage/apply-d1-migrations';
+import { ensureDevTenant } from '../storage/dev-tenant';
+import { eraseProfile } from '../storage/erasure';
+import { lookupKey, sha256Hex } from '../storage/key-store';
+import { resolveProfile } from '../storage/profile-resolve';
+import { ERROR_SCHEMA, type RouteRegistry } from './route-registry';
+
+/** Erasure requests per client IP per write key per minute. */
+const ERASE_PER_IP_PER_MIN = 10;
+const MAX_BODY = 4_096;
+
+function writeKeyFrom(c: Context<AppEnv>, body: Record<string, unknown>): string | undefined {
+  const header = c.req.header('authorization');
+  if (header && /^basic\s+/i.test(header)) {
+    try {
+      const user = atob(header.replace(/^basic\s+/i, '').trim()).split(':')[0];
+      if (user) return user;
+    } catch {
+      throw httpError(401, 'invalid_authorization', 'The Basic credentials are not valid base64; send base64("WRITE_KEY:").');
+    }
+  }
+  return typeof body.writeKey === 'string' && body.writeKey !== '' ? body.writeKey : undefined;
+}
+
+/**
+ * `POST /v1/erase` (write key): what the SDK's `consent.withdraw({ erase: true })` sends,
+ * as a text/plain JSON body `{ writeKey, anonymousId, messageId }`. It erases the profile
+ * that anonymousId belongs to (following a merge to the person it became) and suppresses
+ * the id, and nothing else: a userId sent from a browser is ignored, since anyone can
+ * type one. A retry with the same messageId returns the same job.
+ */
+export function eraseRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.options('/v1/erase', function erasePreflight(c) {
+    const origin = c.req.header('origin');
+    if (!origin) return c.body(null, 204, { allow: 'POST, OPTIONS' });
+    return c.body(null, 204, {
+      'access-control-allow-origin': origin,
+      'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-headers': 'content-type, authorization',
+      'access-control-max-age': '86400',
+      vary: 'Origin',
+    });
+  });
+
+  registry.define(app, {
+    method: 'post', path: '/v1/erase', operationId: 'eraseVisitor', tags: ['Privacy'], auth: 'write',
+    summary: 'A visitor erases themselves from the browser (SDK `consent.withdraw({ erase: true })`).',
+    description: 'Erases the profile the anonymousId belongs to and suppresses the id. userId is ignored: a browser can only erase its own visitor.',
+    requestBody: {
+      description: 'Sent as text/plain by the SDK (no preflight).',
+      contentType: ['text/plain', 'application/json'],
+      schema: {
+        type: 'object',
+        required: ['anonymousId'],
+        properties: { writeKey: { type: 'string' }, anonymousId: { type: 'string', maxLength: 100 }, messageId: { type: 'string', maxLength: 100 } },
+      },
+    },
+    responses: {
+      202: { description: 'Erased.', schema: { type: 'object', required: ['jobId', 'status'], properties: { jobId: { type: 'string' }, status: { enum: ['completed', 'failed', 'running'] } } } },
+      400: { description: 'Malformed body, or a missing or shared anonymousId.', schema: ERROR_SCHEMA },
+    },
+    use: [
+      async function eraseCors(c, next) {
+        await next();
+        const origin = c.req.header('origin');
+        if (origin && !c.get('corsDenied')) {
+          c.res.headers.set('access-control-allow-origin', origin);
+          c.res.headers.set('access-control-expose-headers', 'retry-after');
+          c.res.headers.append('vary', 'Origin');
+        }
+      },
+    ],
+    handler: async function eraseVisitor(c) {
+      const env = c.env;
+      await applyD1Migrations(env.DB);
+      await ensureDevTenant(env);
+      const parsed = parseJsonBody(await readBodyCapped(c.req.raw.body, c.req.header('content-length') ?? null, MAX_BODY));
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new IngestError(400, 'invalid_body', 'Send a JSON object: { "writeKey": "...", "anonymousId": "...", "messageId": "..." }.');
+      }
+      const body = parsed as Record<string, unknown>;
+      const key = writeKeyFrom(c, body);
+      if (!key) throw new IngestError(401, 'missing_write_key', 'No write key: send it as HTTP Basic user or as "writeKey" in the body.');
+      const record = await lookupKey(env.DB, key);
+      if (!record) throw new IngestError(401, 'invalid_write_key', 'Unknown write key.');
+      if (record.kind !== 'write') throw new IngestError(403, 'secret_key_not_allowed', 'This is a secret key: never send it from a page. Marketers erase with DELETE /v1/profiles/:id.');
+      if (record.disabled) throw new IngestError(403, 'write_key_disabled', 'This write key is disabled.');
+      const origin = c.req.header('origin');
+      if (origin && record.allowedOrigins && !record.allowedOrigins.includes(origin)) {
+        c.set('corsDenied', true);
+        throw new IngestError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this write key.`);
+      }
+      const wait = takeToken(`e|${record.tenantId}|${c.req.header('cf-connecting-ip') ?? 'unknown'}`, ERASE_PER_IP_PER_MIN);
+      if (wait > 0) throw new IngestError(429, 'rate_limited', `Too many erasure requests. Retry after ${wait} s.`, wait);
+
+      const anon = cleanId(body.anonymousId, 'anonymousId');
+      if (!anon.ok) throw new IngestError(400, 'invalid_id', anon.message);
+      if (!anon.value) throw new IngestError(400, 'missing_identity', 'anonymousId is required: the browser can only erase its own visitor.');
+      if (isBlockedId(anon.value)) throw new IngestError(400, 'invalid_id', `anonymousId "${anon.value}" is shared by many visitors; it cannot name one person.`);
+      const message = cleanId(body.messageId, 'messageId');
+      if (!message.ok) throw new IngestError(400, 'invalid_id', message.message);
+
+      const profileKey = `anon:${anon.value}`;
+      const target = await resolveProfile(env, record.tenantId, { kind: 'key', key: profileKey });
+      const jobId = message.value ? `er_${(await sha256Hex(`${record.tenantId}\nerase\n${message.value}`)).slice(0, 24)}` : undefined;
+      const job = await eraseProfile(env, record.tenantId, target, { via: 'sdk', extraKeys: [profileKey], jobId });
+      return c.json({ jobId: job.jobId, status: job.status }, 202);
+    },
+  });
+  return app;
+}
