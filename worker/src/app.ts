@@ -2,19 +2,25 @@ import { Hono } from 'hono';
 import type { AppEnv } from './app-env';
 import { errorHandler, notFound } from './middleware/error-handler';
 import { adminRoutes } from './routes/admin-routes';
+import { eraseRoutes } from './routes/erase-routes';
 import { ingestLogRoutes } from './routes/ingest-log-routes';
 import { ingestRoutes } from './routes/ingest-routes';
-import { profileRoutes } from './routes/profile-routes';
+import { profileApiRoutes } from './routes/profile-api-routes';
+import { RouteRegistry } from './routes/route-registry';
 import { scriptRoutes } from './routes/script-routes';
 
 /** The collector: ingest, marketer reads, admin, scripts. */
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  // Self-describing routes (the OpenAPI document is built from these definitions).
+  const registry = new RouteRegistry<AppEnv>();
   // Liveness; also accepts POST so benchmarks can compare ingest with a no-op of the same request shape.
   app.on(['GET', 'POST'], '/health', (c) => c.json({ ok: true }));
   app.route('/', scriptRoutes());
+  // Before ingest: its POST /v1/:path answers 404 for paths that are not event types.
+  app.route('/', eraseRoutes(registry));
   app.route('/', ingestRoutes());
-  app.route('/', profileRoutes());
+  app.route('/', profileApiRoutes(registry, () => app.routes));
   app.route('/', ingestLogRoutes());
   app.route('/', adminRoutes());
   app.notFound(notFound);
