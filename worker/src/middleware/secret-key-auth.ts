@@ -4,13 +4,15 @@ import { applyD1Migrations } from '../storage/apply-d1-migrations';
 import { lookupKey } from '../storage/key-store';
 import { ensureDevTenant } from '../storage/dev-tenant';
 import { httpError } from './error-handler';
+import { checkMarketerRate } from './marketer-rate-limit';
 
 /**
  * Marketer API authentication: `Authorization: Bearer <secret key>`. Write keys are public
- * (they sit in web pages) and are refused here. Sets `tenantId`.
+ * (they sit in web pages) and are refused here. Rate limited per key (429). Sets `tenantId`.
  */
 export function secretKeyAuth(): MiddlewareHandler<AppEnv> {
   return async function secretKeyAuth(c, next) {
+    checkMarketerRate(c);
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {

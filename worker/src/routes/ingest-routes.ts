@@ -13,6 +13,7 @@ import { ensureDevTenant } from '../storage/dev-tenant';
 import { bufferCounters, countRequest, recordIngestOutcome } from '../storage/ingest-log';
 import { lookupKey, type KeyRecord } from '../storage/key-store';
 import { storeEvents } from '../storage/profile-store';
+import { rejectSuppressed } from '../storage/suppression';
 
 /** Seconds a client should wait after a storage failure before retrying. */
 const STORAGE_RETRY_AFTER = 5;
@@ -104,6 +105,9 @@ async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Pro
     if (err instanceof IngestError) background(c, countRequest(env.DB, record.tenantId, `request:${err.code}`, receivedAt));
     throw err;
   }
+
+  // Erased people stay erased: events carrying a suppressed id are rejected ('suppressed').
+  await rejectSuppressed(env.DB, record.tenantId, prepared);
 
   const ip = c.req.header('cf-connecting-ip') ?? null;
   const decision = rateLimiter(env).check({
