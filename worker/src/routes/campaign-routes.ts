@@ -1,0 +1,107 @@
+import { Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { AppEnv } from '../app-env';
+import { errorBody, httpError } from '../middleware/error-handler';
+import { secretKeyAuth } from '../middleware/secret-key-auth';
+import { campaignReport } from '../personalization/campaign-report';
+import type { FieldError } from '../personalization/campaign-types';
+import { validateCampaign } from '../personalization/validate-campaign';
+import { validateSegmentRule } from '../segments/segment-rule';
+import { createCampaign, deleteCampaign, getCampaign, listCampaigns, reportCounts, updateCampaign } from '../storage/campaign-store';
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+/**
+ * Marketer API for personalization campaigns (secret key):
+ * `POST /v1/campaigns`, `GET /v1/campaigns`, `GET|PUT|PATCH|DELETE /v1/campaigns/:id`,
+ * `GET /v1/campaigns/:id/report?bucketHours=24`. Invalid campaigns get 400 with every
+ * problem named by field (`error.details[].path`); another tenant's campaign is a 404.
+ */
+export function campaignRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use('/v1/campaigns', secretKeyAuth());
+  app.use('/v1/campaigns/*', secretKeyAuth());
+
+  app.post('/v1/campaigns', async function createCampaignRoute(c) {
+    const campaign = await createCampaign(c.env.DB, c.get('tenantId'), validated(await readObject(c.req.raw)));
+    return c.json(campaign, 201, { location: `/v1/campaigns/${campaign.id}` });
+  });
+
+  app.get('/v1/campaigns', async function listCampaignsRoute(c) {
+    return c.json({ items: await listCampaigns(c.env.DB, c.get('tenantId')) });
+  });
+
+  app.get('/v1/campaigns/:id', async function getCampaignRoute(c) {
+    const campaign = await getCampaign(c.env.DB, c.get('tenantId'), c.req.param('id'));
+    return campaign ? c.json(campaign) : c.json(errorBody('not_found', 'No campaign with this id.'), 404);
+  });
+
+  app.put('/v1/campaigns/:id', async function replaceCampaignRoute(c) {
+    const input = validated(await readObject(c.req.raw));
+    const campaign = await updateCampaign(c.env.DB, c.get('tenantId'), c.req.param('id'), input);
+    return campaign ? c.json(campaign) : c.json(errorBody('not_found', 'No campaign with this id.'), 404);
+  });
+
+  // PATCH: change some top-level fields (e.g. {"status":"active"}); the result is validated whole.
+  app.patch('/v1/campaigns/:id', async function patchCampaignRoute(c) {
+    const tenantId = c.get('tenantId');
+    const patch = await readObject(c.req.raw);
+    const current = await getCampaign(c.env.DB, tenantId, c.req.param('id'));
+    if (!current) return c.json(errorBody('not_found', 'No campaign with this id.'), 404);
+    const { id: _id, createdAt: _c, updatedAt: _u, ...base } = current;
+    const campaign = await updateCampaign(c.env.DB, tenantId, current.id, validated({ ...base, ...patch }));
+    return campaign ? c.json(campaign) : c.json(errorBody('not_found', 'No campaign with this id.'), 404);
+  });
+
+  app.delete('/v1/campaigns/:id', async function deleteCampaignRoute(c) {
+    const deleted = await deleteCampaign(c.env.DB, c.get('tenantId'), c.req.param('id'));
+    return deleted ? c.body(null, 204) : c.json(errorBody('not_found', 'No campaign with this id.'), 404);
+  });
+
+  app.get('/v1/campaigns/:id/report', async function campaignReportRoute(c) {
+    const tenantId = c.get('tenantId');
+    const campaign = await getCampaign(c.env.DB, tenantId, c.req.param('id'));
+    if (!campaign) return c.json(errorBody('not_found', 'No campaign with this id.'), 404);
+    const hours = Number(c.req.query('bucketHours') ?? 24);
+    if (!(hours >= 1 && hours <= 24 * 31)) throw httpError(400, 'invalid_bucket', 'bucketHours must be between 1 and 744.');
+    const { counts, allocation } = await reportCounts(c.env.DB, tenantId, campaign.id, hours);
+    return c.json(campaignReport(campaign, counts, allocation));
+  });
+  return app;
+}
+
+async function readObject(req: Request): Promise<Record<string, unknown>> {
+  const text = await req.text();
+  if (text.length > MAX_BODY_BYTES) throw httpError(413, 'body_too_large', `A campaign must be at most ${MAX_BODY_BYTES} bytes of JSON.`);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw httpError(400, 'invalid_json', 'The body must be JSON (Content-Type: application/json).');
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw httpError(400, 'invalid_body', 'The body must be a JSON object.');
+  return value as Record<string, unknown>;
+}
+
+function validated(input: unknown) {
+  const result = validateCampaign(input, {
+    validateRule: (rule) => {
+      const errors = validateSegmentRule(rule);
+      return errors.length ? errors.map((e) => `${e.path || '(rule)'}: ${e.message}`).join('; ') : null;
+    },
+  });
+  if (!result.ok) throw invalidCampaign(result.errors);
+  return result.value;
+}
+
+/** 400 naming every field at fault, same shape as the segments API (`error.details[].path`). */
+function invalidCampaign(errors: FieldError[]): HTTPException {
+  const message = `Invalid campaign: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`;
+  const details = errors.map((e) => ({ path: e.field, message: e.message }));
+  return new HTTPException(400, {
+    res: new Response(JSON.stringify({ success: false, error: { code: 'invalid_campaign', message, details } }), {
+      status: 400,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    }),
+  });
+}

@@ -1,0 +1,132 @@
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../app-env';
+import { IngestError } from '../ingest/ingest-error';
+import { parseJsonBody } from '../ingest/parse-json-body';
+import { readBodyCapped } from '../ingest/read-body-capped';
+import type { Audience } from '../personalization/campaign-types';
+import { campaignVisitorId } from '../personalization/campaign-events';
+import { decide, type SlotDecision } from '../personalization/decide';
+import { MAX_DECIDE_BYTES, parseDecideRequest } from '../personalization/parse-decide-request';
+import { portraitFacts } from '../personalization/portrait-facts';
+import { cryptoRandom } from '../personalization/random';
+import { evaluate } from '../segments/evaluate';
+import type { SegmentRule } from '../segments/segment-rule';
+import { applyD1Migrations } from '../storage/apply-d1-migrations';
+import { activeCampaigns, armStats, saveAssignments, visitorHistory } from '../storage/campaign-store';
+import { ensureDevTenant } from '../storage/dev-tenant';
+import { lookupKey } from '../storage/key-store';
+import { readProfileByKey } from '../storage/profile-store';
+
+/**
+ * `POST /v1/decide` (write key, as Basic user or `writeKey` in the text/plain JSON body):
+ * the banner each requested slot shows for the calling visitor. The answer holds only
+ * what the banner shows (campaign id, variant id, holdout flag, resolved plain-text
+ * content), never profile data. Contract: packages/personalize/src/decision-types.ts.
+ */
+export function decideRoutes(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.options('/v1/decide', (c) => {
+    const origin = c.req.header('origin');
+    if (!origin) return c.body(null, 204, { allow: 'POST, OPTIONS' });
+    return c.body(null, 204, {
+      'access-control-allow-origin': origin,
+      'access-control-allow-methods': 'POST, OPTIONS',
+      'access-control-allow-headers': 'content-type, authorization',
+      'access-control-max-age': '86400',
+      vary: 'Origin',
+    });
+  });
+  app.post(
+    '/v1/decide',
+    async function decideCors(c, next) {
+      await next();
+      const origin = c.req.header('origin');
+      if (origin && !c.get('corsDenied')) {
+        c.res.headers.set('access-control-allow-origin', origin);
+        c.res.headers.append('vary', 'Origin');
+      }
+    },
+    handleDecide,
+  );
+  return app;
+}
+
+async function handleDecide(c: Context<AppEnv>): Promise<Response> {
+  const env = c.env;
+  const now = Date.now();
+  await applyD1Migrations(env.DB);
+  await ensureDevTenant(env);
+  const body = parseJsonBody(await readBodyCapped(c.req.raw.body, c.req.header('content-length') ?? null, MAX_DECIDE_BYTES));
+  const parsed = parseDecideRequest(body);
+  if (!parsed.ok) throw new IngestError(400, 'invalid_decide_request', `${parsed.error.field} ${parsed.error.message}.`);
+  const req = parsed.value;
+
+  const key = basicUser(c.req.header('authorization')) ?? req.writeKey;
+  if (!key) throw new IngestError(401, 'missing_write_key', 'No write key: send it as HTTP Basic user or as "writeKey" in the body.');
+  const record = await lookupKey(env.DB, key);
+  if (!record) throw new IngestError(401, 'invalid_write_key', 'Unknown write key.');
+  if (record.kind !== 'write') throw new IngestError(403, 'secret_key_not_allowed', 'This is a secret key: never send it from a page. Use the site\'s write key.');
+  if (record.disabled) throw new IngestError(403, 'write_key_disabled', 'This write key is disabled.');
+  const origin = c.req.header('origin');
+  if (origin && record.allowedOrigins && !record.allowedOrigins.includes(origin)) {
+    c.set('corsDenied', true);
+    throw new IngestError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this write key.`);
+  }
+  const tenantId = record.tenantId;
+
+  const slots: Record<string, SlotDecision> = Object.fromEntries(req.slots.map((s) => [s, null]));
+  const campaigns = (await activeCampaigns(env.DB, tenantId, now)).filter((k) => req.slots.includes(k.slot));
+  if (campaigns.length === 0) return answer(c, slots);
+
+  const visitorId = campaignVisitorId(req.anonymousId, req.userId)!;
+  const [view, history, stats] = await Promise.all([
+    readProfileByKey(env, tenantId, req.userId ? `user:${req.userId}` : `anon:${req.anonymousId}`, 0),
+    visitorHistory(env.DB, tenantId, visitorId, campaigns.map((k) => k.id)),
+    Promise.all(campaigns.map(async (k) => [k.id, await armStats(env.DB, tenantId, k.id, now)] as const)),
+  ]);
+  const facts = portraitFacts(view.status === 'ok' ? view.profile.portrait : null, now);
+  let segments = facts.segments;
+  if (!segments && view.status === 'ok' && campaigns.some((k) => 'segment' in k.audience)) {
+    const { results } = await env.DB
+      .prepare('SELECT segment_id FROM segment_members WHERE tenant_id = ? AND profile_id = ?')
+      .bind(tenantId, view.profile.profileId)
+      .all<{ segment_id: string }>();
+    segments = results.map((r) => r.segment_id);
+  }
+  const member = new Set(segments ?? []);
+  const inAudience = (audience: Audience): boolean => {
+    if ('everyone' in audience) return true;
+    if ('segment' in audience) return member.has(audience.segment);
+    if (!facts.rulePortrait) return false;
+    try {
+      return evaluate(audience.rule as unknown as SegmentRule, facts.rulePortrait, now);
+    } catch {
+      return false;
+    }
+  };
+  const result = decide({
+    tenant: tenantId, visitorId, slots: req.slots, campaigns, now, inAudience,
+    history, stats: Object.fromEntries(stats), data: facts.data, random: cryptoRandom,
+  });
+  Object.assign(slots, result.slots);
+  if (result.newAssignments.length) {
+    // Sticky arms are written before answering: a reload must see the same arm.
+    await saveAssignments(env.DB, tenantId, visitorId, result.newAssignments, now);
+  }
+  return answer(c, slots);
+}
+
+function answer(c: Context<AppEnv>, slots: Record<string, SlotDecision>): Response {
+  return c.json({ slots }, 200, { 'cache-control': 'no-store' });
+}
+
+function basicUser(header: string | undefined): string | undefined {
+  const m = header && /^Basic\s+(\S+)$/i.exec(header);
+  if (!m) return undefined;
+  try {
+    const user = atob(m[1]).split(':')[0];
+    return user || undefined;
+  } catch {
+    return undefined;
+  }
+}
