@@ -1,5 +1,11 @@
 /** Turns a portrait state into the JSON of `GET /v1/profiles/:id`. Pure: time comes from `now`. */
-import type { JsonValue, ReservedTraits } from '@portrait/protocol';
+import type { ReservedTraits } from '@portrait/protocol';
+
+/**
+ * A JSON value in the rendered portrait. Deliberately not the recursive JsonValue: the
+ * portrait crosses Durable Object RPC, whose type mapping cannot expand recursive types.
+ */
+export type PortraitValue = string | number | boolean | null | readonly unknown[] | { readonly [key: string]: unknown };
 import type { ProfileState } from './profile-state';
 import type { RfmCutPoints } from '../insights/rfm-cut-points';
 import { resolveProfileConfig, type ProfileConfig } from './profile-config';
@@ -12,7 +18,7 @@ import { computedTraitValues } from './computed-traits';
 import { CHANNELS, type Channel } from './classify-channel';
 import { readReservedTraits } from './reserved-traits';
 
-export interface TraitValue { value: JsonValue; firstSeen: string; lastSeen: string; updatedAt: string; source: string }
+export interface TraitValue { value: PortraitValue; firstSeen: string; lastSeen: string; updatedAt: string; source: string }
 
 export interface Portrait {
   id: string | null;
@@ -24,7 +30,7 @@ export interface Portrait {
     emails: string[];
     externalIds: Array<{ type: string; id: string; collection?: string }>;
     aliases: string[];
-    groups: Array<{ groupId: string; traits: Record<string, JsonValue>; updatedAt: string }>;
+    groups: Array<{ groupId: string; traits: Record<string, PortraitValue>; updatedAt: string }>;
     mergeLog: ProfileState['identity']['mergeLog'];
   };
   traits: { all: Record<string, TraitValue>; reserved: ReservedTraits; derived: DerivedTraits };
@@ -63,8 +69,8 @@ export interface Portrait {
   };
   consent: { categories: Record<string, boolean>; gpc: boolean; mode: string | null; source: string | null; updatedAt: string } | null;
   segments: Record<string, { since: string }>;
-  computed: Record<string, JsonValue>;
-  predictions: Record<string, JsonValue>;
+  computed: Record<string, PortraitValue>;
+  predictions: Record<string, PortraitValue>;
   /** Per event name: total, first/last time and daily counts (UTC dates) inside the retention window. */
   events: Record<string, { total: number; firstAt: string; lastAt: string; daily: Record<string, number> }>;
 }
