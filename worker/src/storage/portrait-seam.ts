@@ -4,8 +4,12 @@
  *
  *   let portrait = emptyPortrait();
  *   portrait = applyEvent(portrait, { event, orderAt });
+ *   viewPortrait(portrait, { now: Date.now(), profileId }); // the API's sections
  *
- * The portrait must be JSON-serialisable (it is persisted as one row). To plug in the
- * full portrait model, point these exports at worker/src/profiles/.
+ * The portrait state is JSON-serialisable (it is persisted as one row). The model lives
+ * in worker/src/profiles/ (portrait-model.ts); ingest/base-portrait.ts holds the
+ * collector's original base counters.
  */
-export { applyEvent, emptyPortrait, type BasePortrait as Portrait, type PortraitInput } from '../ingest/base-portrait';
+export { applyStoredEvent as applyEvent, emptyPortrait, viewPortrait, type StoredEventInput as PortraitInput } from '../profiles/portrait-model';
+export type { ProfileState as Portrait } from '../profiles/profile-state';
+export type { Portrait as PortraitView } from '../profiles/render-portrait';
