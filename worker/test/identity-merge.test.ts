@@ -20,8 +20,8 @@ describe('identity merge', () => {
     expect(byAnon.body.profile.profileId).toBe(byUser.body.profile.profileId);
     expect(byUser.body.profile.eventCount).toBe(5);
     expect(byUser.body.events.map((e) => e.messageId).sort()).toEqual([...browsing.map((b) => b.messageId), identify.messageId, late.messageId].sort());
-    expect(byUser.body.profile.portrait.traits.email).toBe('ada@example.com');
-    expect(byUser.body.profile.portrait.anonymousIds).toEqual([anon]);
+    expect(byUser.body.profile.portrait.traits.all.email.value).toBe('ada@example.com');
+    expect(byUser.body.profile.portrait.identity.anonymousIds).toEqual([anon]);
     expect(byUser.body.profile.mergeLog).toEqual([
       expect.objectContaining({
         direction: 'in',

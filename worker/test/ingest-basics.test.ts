@@ -32,7 +32,7 @@ describe('ingest basics', () => {
     }
     const p = await getProfile(`user_id:${user}`);
     expect(p.body.profile.eventCount).toBe(routes.length);
-    expect(p.body.profile.portrait.counts).toMatchObject({ track: 3, page: 2, screen: 2, identify: 2, group: 2, alias: 2 });
+    expect(p.body.profile.portrait.behavior.eventTypes).toMatchObject({ track: 3, page: 2, screen: 2, identify: 2, group: 2, alias: 2 });
   });
 
   it('takes the write key from the body and text/plain bodies (what browsers send)', async () => {

@@ -183,7 +183,7 @@ describe('7. implausible clocks', () => {
     const e = byId.get(epoch.messageId);
     expect(e.flags).toContain('implausible_timestamp');
     // State keeps the real first visit; the 1970 event sorts by when it arrived.
-    expect(p.body.profile.portrait.firstSeen).toBe(byId.get(first.messageId).timestamp);
+    expect(p.body.profile.portrait.behavior.firstSeen).toBe(byId.get(first.messageId).timestamp);
     expect(p.body.events.map((x) => x.messageId).indexOf(epoch.messageId)).toBeLessThan(2);
   });
 });

@@ -15,7 +15,7 @@ const CACHE_SIZE = 500;
 
 /**
  * Parses a User-Agent header with ua-parser-js 1.x (MIT) and flags crawlers and headless
- * browsers with isbot. Results are memoised per isolate: a site's visitors share few UAs.
+ * browsers with isbot (server SDKs and plain HTTP clients are not bots, see isBrowserBot). Results are memoised per isolate: a site's visitors share few UAs.
  *
  * @example
  * parseUserAgent('Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)').bot // true
@@ -33,13 +33,24 @@ export function parseUserAgent(ua: string | null | undefined): UserAgentInfo {
 function compute(header: string): UserAgentInfo {
   if (header === '') return { bot: false };
   const r = new UAParser(header).getResult();
-  const info: UserAgentInfo = { bot: isbot(header) };
+  const info: UserAgentInfo = { bot: isBrowserBot(header) };
   if (r.browser.name) info.browser = strip({ name: r.browser.name, version: r.browser.version });
   if (r.os.name) info.os = strip({ name: r.os.name, version: r.os.version });
   if (r.browser.name || r.os.name) {
     info.device = strip({ type: r.device.type ?? 'desktop', manufacturer: r.device.vendor, model: r.device.model });
   }
   return info;
+}
+
+/**
+ * Crawlers and headless browsers that run a page's scripts. Plain HTTP clients (server
+ * SDKs such as analytics-node, curl, python-requests) are API clients authenticated by a
+ * write key, not bots: isbot flags them too, so only browser-like or self-declared
+ * crawler agents count.
+ */
+function isBrowserBot(header: string): boolean {
+  if (!isbot(header)) return false;
+  return /mozilla\/|bot\b|bot\/|crawl|spider|slurp|headless/i.test(header);
 }
 
 function strip<T extends Record<string, unknown>>(o: T): T {
