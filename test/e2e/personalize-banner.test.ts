@@ -74,8 +74,14 @@ function decideRequests(): RecordedRequest[] {
   return env.server.requests.filter((r) => r.path === '/v1/decide' && r.method === 'POST');
 }
 
-function promotionEvents(name: string, position?: string) {
-  return env.server.acceptedEvents().filter((e) => e.type === 'track' && e.event === name && (!position || (e.properties as { position?: string })?.position === position));
+interface TrackLike { type: string; event?: string; properties?: Record<string, unknown> }
+
+function tracks(): TrackLike[] {
+  return env.server.acceptedEvents() as unknown as TrackLike[];
+}
+
+function promotionEvents(name: string, position?: string): TrackLike[] {
+  return tracks().filter((e) => e.type === 'track' && e.event === name && (!position || e.properties?.position === position));
 }
 
 async function heroText(page: Page): Promise<string | null> {
@@ -140,7 +146,7 @@ describe('personalize.js in Chromium', () => {
     await page.goto(pageUrl({ consent: 'required', grant: 'analytics' }));
     // Analytics was granted, so a tracked marker arrives: by then the banner script had its chance to ask.
     await page.evaluate(() => (window as unknown as { portrait: { track(n: string): void } }).portrait.track('Marker'));
-    await env.server.waitFor((s) => s.acceptedEvents().some((e) => e.event === 'Marker'));
+    await env.server.waitFor(() => tracks().some((e) => e.event === 'Marker'));
     expect(decideRequests()).toEqual([]);
     expect(await page.evaluate(() => document.getElementById('hero')!.shadowRoot)).toBeNull();
     expect(await page.evaluate(() => document.getElementById('hero')!.textContent)).toBe('Default hero');
@@ -175,7 +181,7 @@ describe('personalize.js in Chromium', () => {
     expect(await heroText(page)).toBeNull();
     expect(await page.evaluate(() => document.getElementById('hero')!.textContent)).toBe('Default hero');
     await page.evaluate(() => (window as unknown as { portrait: { track(n: string): void } }).portrait.track('Marker'));
-    await env.server.waitFor((s) => s.acceptedEvents().some((e) => e.event === 'Marker'));
+    await env.server.waitFor(() => tracks().some((e) => e.event === 'Marker'));
     expect(promotionEvents('Promotion Viewed')).toEqual([]);
   });
 

@@ -9,6 +9,7 @@ const CACHE_MS = 10_000;
 const RECENT_VIEWS = 50;
 
 const campaignCache = new Map<string, { at: number; campaigns: Campaign[] }>();
+const goalCache = new Map<string, { at: number; campaigns: Campaign[] }>();
 const statsCache = new Map<string, { at: number; stats: Record<string, ArmStats> }>();
 
 interface CampaignRow {
@@ -36,6 +37,7 @@ export async function createCampaign(db: D1Database, tenantId: string, input: Ca
     .bind(tenantId, id, input.slot, input.status, JSON.stringify(input), now, now)
     .run();
   campaignCache.delete(tenantId);
+  goalCache.delete(tenantId);
   return fromRow({ id, body: JSON.stringify(input), created_at: now, updated_at: now });
 }
 
@@ -46,6 +48,7 @@ export async function updateCampaign(db: D1Database, tenantId: string, id: strin
     .bind(input.slot, input.status, JSON.stringify(input), now, tenantId, id)
     .first<CampaignRow>();
   campaignCache.delete(tenantId);
+  goalCache.delete(tenantId);
   return row ? fromRow(row) : null;
 }
 
@@ -67,6 +70,7 @@ export async function deleteCampaign(db: D1Database, tenantId: string, id: strin
     db.prepare('DELETE FROM campaign_visitors WHERE tenant_id = ? AND campaign_id = ?').bind(tenantId, id),
   ]);
   campaignCache.delete(tenantId);
+  goalCache.delete(tenantId);
   statsCache.delete(`${tenantId}|${id}`);
   return (del.meta.changes ?? 0) > 0;
 }
@@ -81,6 +85,19 @@ export async function activeCampaigns(db: D1Database, tenantId: string, now = Da
     .all<CampaignRow>();
   const campaigns = results.map(fromRow);
   campaignCache.set(tenantId, { at: now, campaigns });
+  return campaigns;
+}
+
+/** Campaigns whose goals still count (active or paused), cached per isolate: ingest reads this for every batch. */
+async function goalCampaigns(db: D1Database, tenantId: string, now = Date.now()): Promise<Campaign[]> {
+  const hit = goalCache.get(tenantId);
+  if (hit && now - hit.at < CACHE_MS) return hit.campaigns;
+  const { results } = await db
+    .prepare("SELECT id, body, created_at, updated_at FROM campaigns WHERE tenant_id = ? AND status IN ('active', 'paused')")
+    .bind(tenantId)
+    .all<CampaignRow>();
+  const campaigns = results.map(fromRow);
+  goalCache.set(tenantId, { at: now, campaigns });
   return campaigns;
 }
 
@@ -188,8 +205,7 @@ export async function recordCampaignEvents(db: D1Database, tenantId: string, eve
     }
   }
   if (goals.length) {
-    const { results } = await db.prepare("SELECT id, body, created_at, updated_at FROM campaigns WHERE tenant_id = ? AND status IN ('active', 'paused')").bind(tenantId).all<CampaignRow>();
-    const campaigns = results.map(fromRow);
+    const campaigns = await goalCampaigns(db, tenantId);
     for (const g of goals) {
       for (const c of campaigns) {
         if (!matchesGoal(c.goal, g.event, g.properties)) continue;
