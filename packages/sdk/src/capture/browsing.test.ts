@@ -30,6 +30,7 @@ beforeEach(() => {
   setVisibility('visible');
   core = fakeCore();
   browsing().setup(core);
+  vi.runOnlyPendingTimers(); // the first depth measure, a task after the view starts
 });
 afterEach(() => {
   vi.useRealTimers();

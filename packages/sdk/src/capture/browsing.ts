@@ -32,9 +32,11 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
     let url = '';
     // context.page of the view's page event (the one Page Engaged describes).
     let page: PageContext | undefined;
+    // Not while the document is still parsing (too short) nor at unload (layout is gone):
+    // on scroll, when the DOM is ready, and a task after a view starts.
     const measure = () => {
       const h = document.documentElement.scrollHeight;
-      depth = Math.max(depth, h > 0 ? Math.min(100, Math.round(((scrollY + innerHeight) / h) * 100)) : 0);
+      if (document.readyState != 'loading' && h > 0) depth = Math.max(depth, Math.min(100, Math.round(((scrollY + innerHeight) / h) * 100)));
     };
     /** Closes the engaged window that began at the last interaction. */
     const settle = (now: number) => {
@@ -43,14 +45,13 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
     const start = () => {
       engaged = active = depth = done = 0;
       url = location.href;
-      measure();
+      setTimeout(measure);
     };
     const report = () => {
       if (done) return;
       done = 1;
       settle(Date.now());
       active = 0;
-      measure();
       core.track('Page Engaged', { engaged_ms: engaged, scroll_depth: depth }, page && { context: { page } });
     };
     const act = (e: Event) => {
@@ -73,6 +74,7 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
     ACTIVITY.forEach((t) => addEventListener(t, act, { capture: true, passive: true }));
     document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && report());
     addEventListener('pagehide', report);
+    document.addEventListener('DOMContentLoaded', measure);
     addEventListener('pageshow', (e) => e.persisted && start());
   },
 });
