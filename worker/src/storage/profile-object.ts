@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
 import type { PreparedEvent, StoredEvent } from '../ingest/ingest-types';
 import { applyD1Migrations } from './apply-d1-migrations';
-import { applyEvent, emptyPortrait, type Portrait } from './portrait-seam';
+import { applyEvent, emptyPortrait, viewPortrait, type Portrait, type PortraitView } from './portrait-seam';
 import type { ObjectErasure } from './erasure';
 import { indexSummary } from './index-summary';
 import { deleteProfileIndex, upsertProfileIndex } from './profile-index';
@@ -49,7 +49,7 @@ export type ProfileView =
         profileId: string;
         profileKey: string;
         createdAt: string | null;
-        portrait: Portrait;
+        portrait: PortraitView;
         identities: Array<{ profileKey: string; status: string; at: string }>;
         mergeLog: Array<{ at: string; direction: string; otherKey: string; outcome: string; eventsMoved: number; reason: string; messageId: string | null }>;
         conflicts: number;
@@ -235,7 +235,7 @@ export class ProfileObject extends DurableObject<Env> {
         profileId: this.ctx.id.toString(),
         profileKey: this.meta('profile_key') ?? '',
         createdAt: createdAt ? new Date(Number(createdAt)).toISOString() : null,
-        portrait: this.loadPortrait(),
+        portrait: viewPortrait(this.loadPortrait(), { now: Date.now(), profileId: this.ctx.id.toString() }),
         identities,
         mergeLog,
         conflicts: this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM conflicts').one().n,
@@ -300,7 +300,7 @@ export class ProfileObject extends DurableObject<Env> {
       await deleteProfileIndex(this.env.DB, tenantId, id);
       return;
     }
-    const p = this.loadPortrait();
+    const p = viewPortrait(this.loadPortrait(), { now, profileId: id });
     const count = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n;
     await upsertProfileIndex(this.env.DB, {
       tenantId, profileId: id, profileKey, eventCount: count, summary: indexSummary(p), portraitJson: JSON.stringify(p), now,
