@@ -2,6 +2,8 @@ import { Hono } from 'hono';
 import type { AppEnv } from './app-env';
 import { errorHandler, notFound } from './middleware/error-handler';
 import { adminRoutes } from './routes/admin-routes';
+import { campaignRoutes } from './routes/campaign-routes';
+import { decideRoutes } from './routes/decide-routes';
 import { eraseRoutes } from './routes/erase-routes';
 import { ingestLogRoutes } from './routes/ingest-log-routes';
 import { ingestRoutes } from './routes/ingest-routes';
@@ -19,6 +21,8 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', scriptRoutes());
   // Before ingest: its POST /v1/:path answers 404 for paths that are not event types.
   app.route('/', eraseRoutes(registry));
+  app.route('/', campaignRoutes());
+  app.route('/', decideRoutes());
   app.route('/', ingestRoutes());
   app.route('/', profileApiRoutes(registry, () => app.routes));
   app.route('/', ingestLogRoutes());
