@@ -71,12 +71,24 @@ const COLUMNS =
  * readers that need more than the list columns. `last_seen` is never null, so keyset
  * pages never skip a row.
  */
-export async function upsertProfileIndex(
-  db: D1Database,
-  row: { tenantId: string; profileId: string; profileKey: string; eventCount: number; summary: IndexSummary; portraitJson: string | null; now: number },
-): Promise<void> {
+export async function upsertProfileIndex(db: D1Database, row: IndexRow): Promise<void> {
+  await profileIndexStatement(db, row).run();
+}
+
+export interface IndexRow {
+  tenantId: string;
+  profileId: string;
+  profileKey: string;
+  eventCount: number;
+  summary: IndexSummary;
+  portraitJson: string | null;
+  now: number;
+}
+
+/** The upsert of one row as a statement, for callers writing many rows in one D1 batch. */
+export function profileIndexStatement(db: D1Database, row: IndexRow): D1PreparedStatement {
   const s = row.summary;
-  await db
+  return db
     .prepare(
       `INSERT INTO profiles (tenant_id, profile_id, profile_key, user_id, anonymous_ids, event_count, first_seen, last_seen, merged_into,
          summary, updated_at, name, email, orders, revenue, rfm_segment, country, traits)
@@ -91,8 +103,7 @@ export async function upsertProfileIndex(
       row.tenantId, row.profileId, row.profileKey, s.userId, JSON.stringify(s.anonymousIds), row.eventCount,
       s.firstSeen, s.lastSeen ?? s.firstSeen ?? row.now, row.portraitJson, row.now,
       s.name, s.email, s.orders, s.revenue, s.rfmSegment, s.country, JSON.stringify(s.traits),
-    )
-    .run();
+    );
 }
 
 /** Removes a profile's row (merged away or erased). */
@@ -144,7 +155,8 @@ function where(tenantId: string, f: ProfileFilter): { sql: string[]; args: unkno
   for (const t of f.traits ?? []) {
     // The key is a JSON path member: quoted, with quotes and backslashes escaped.
     const path = `$."${t.key.replace(/["\\]/g, (m) => `\\${m}`)}"`;
-    add('CAST(json_extract(traits, ?) AS TEXT) = ?', path, t.value);
+    // Booleans compare as "true"/"false" (json_extract would give 1/0), numbers as their text.
+    add("(CASE json_type(traits, ?) WHEN 'true' THEN 'true' WHEN 'false' THEN 'false' ELSE CAST(json_extract(traits, ?) AS TEXT) END) = ?", path, path, t.value);
   }
   return { sql, args };
 }
