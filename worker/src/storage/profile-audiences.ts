@@ -2,7 +2,6 @@ import type { Env } from '../env';
 import type { StoredEvent } from '../ingest/ingest-types';
 import { backfillComputedTrait, type ComputedTraitDefinition } from '../profiles/computed-traits';
 import type { ProfileConfig } from '../profiles/profile-config';
-import type { ProfileState } from '../profiles/profile-state';
 import { isProfileState, viewPortrait } from '../profiles/portrait-model';
 import { updateMemberships } from '../segments/segment-membership';
 import type { TenantDefinitions } from './definition-store';
@@ -58,7 +57,8 @@ export class ProfileAudiences {
    * Without definitions (D1 unreachable) the fingerprints are forgotten, so everything is
    * rebuilt once they are back. Returns the ids whose values were rebuilt or dropped. Call inside the write transaction.
    */
-  prepare(state: ProfileState, defs: TenantDefinitions | null): string[] {
+  prepare(state: unknown, defs: TenantDefinitions | null): string[] {
+    if (!isProfileState(state)) return [];
     if (!defs) {
       this.setMeta('computed_fp', '{}');
       return [];
@@ -91,8 +91,8 @@ export class ProfileAudiences {
    * `Audience Entered` / `Audience Exited` event in the timeline (not in the portrait) and
    * updates `state.segments`. Call inside the write transaction, after the events were applied.
    */
-  evaluate(state: ProfileState, defs: TenantDefinitions | null, profileId: string, now = Date.now()): { entered: string[]; exited: string[] } {
-    if (!defs) return { entered: [], exited: [] };
+  evaluate(state: unknown, defs: TenantDefinitions | null, profileId: string, now = Date.now()): { entered: string[]; exited: string[] } {
+    if (!defs || !isProfileState(state)) return { entered: [], exited: [] };
     const view = viewPortrait(state, { now, profileId, config: this.config(defs) });
     const change = updateMemberships(view, defs.segments, now);
     this.setMeta('defs_version', String(defs.version));
@@ -111,7 +111,7 @@ export class ProfileAudiences {
   }
 
   /** Both steps for a state that is not receiving events (backfill, index alarm, after a merge). */
-  refresh(state: ProfileState, defs: TenantDefinitions | null, profileId: string, now = Date.now()): AudienceOutcome & { changed: boolean } {
+  refresh(state: unknown, defs: TenantDefinitions | null, profileId: string, now = Date.now()): AudienceOutcome & { changed: boolean } {
     const recomputed = this.prepare(state, defs);
     const { entered, exited } = this.evaluate(state, defs, profileId, now);
     return { entered, exited, recomputed, changed: recomputed.length + entered.length + exited.length > 0 };
@@ -123,16 +123,27 @@ export class ProfileAudiences {
   }
 
   /** Writes this profile's memberships to `segment_members` when they changed (index alarm). Null state: the profile is gone. */
-  async syncIndex(tenantId: string, profileId: string, state: ProfileState | null): Promise<void> {
+  async syncIndex(tenantId: string, profileId: string, state: unknown): Promise<void> {
     if (state !== null && this.meta('members_dirty') !== '1') return;
     const memberships: MembershipMap | null = state && isProfileState(state) ? state.segments : null;
     await syncProfileMemberships(this.env.DB, tenantId, profileId, memberships);
     this.setMeta('members_dirty', '0');
   }
 
-  /** Marks the D1 membership rows for rewriting (e.g. after a merge rebuilt the state). */
-  markDirty(): void {
+  /**
+   * After the state was rebuilt from the timeline (a merge): memberships carry over from the
+   * previous state (so nobody re-enters what they were in), computed traits are rebuilt
+   * on the next evaluation, and the D1 rows are rewritten.
+   */
+  afterRebuild(previous: unknown, rebuilt: unknown): void {
+    if (isProfileState(previous) && isProfileState(rebuilt)) rebuilt.segments = { ...previous.segments, ...rebuilt.segments };
+    this.setMeta('computed_fp', '{}');
     this.setMeta('members_dirty', '1');
+  }
+
+  /** The segment memberships of a state ({} for a state of another model). */
+  memberships(state: unknown): MembershipMap {
+    return isProfileState(state) ? state.segments : {};
   }
 
   /** The stored timeline in event order, without this module's own audience events, times as the portrait orders them. */

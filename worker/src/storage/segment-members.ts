@@ -1,9 +1,6 @@
 /** A profile's current segment memberships: segment id => since (ISO). */
 export type MembershipMap = Record<string, { since: string }>;
 
-/** Bound parameters per statement stay well under D1's 100. */
-const CHUNK = 20;
-
 /**
  * Statements replacing one profile's rows in `segment_members` with `memberships`
  * (null: the profile is gone, merged or erased). A row is only written while its
@@ -11,20 +8,17 @@ const CHUNK = 20;
  */
 export function membershipStatements(db: D1Database, tenantId: string, profileId: string, memberships: MembershipMap | null): D1PreparedStatement[] {
   const out = [db.prepare('DELETE FROM segment_members WHERE tenant_id = ? AND profile_id = ?').bind(tenantId, profileId)];
-  const entries = Object.entries(memberships ?? {});
-  for (let i = 0; i < entries.length; i += CHUNK) {
-    const part = entries.slice(i, i + CHUNK);
-    const values = part.map(() => 'SELECT ? AS segment_id, ? AS entered_at').join(' UNION ALL ');
-    const args: unknown[] = [];
-    for (const [segmentId, m] of part) args.push(segmentId, Date.parse(m.since) || Date.now());
+  const rows = Object.entries(memberships ?? {}).map(([segmentId, m]) => [segmentId, Date.parse(m.since) || Date.now()]);
+  if (rows.length > 0) {
+    // One JSON parameter however many segments (D1 limits bound parameters and compound SELECTs).
     out.push(
       db
         .prepare(
           `INSERT OR REPLACE INTO segment_members (tenant_id, segment_id, profile_id, entered_at)
-           SELECT ?, v.segment_id, ?, v.entered_at FROM (${values}) v
-           WHERE EXISTS (SELECT 1 FROM segments s WHERE s.tenant_id = ? AND s.id = v.segment_id)`,
+           SELECT ?, json_extract(j.value, '$[0]'), ?, json_extract(j.value, '$[1]') FROM json_each(?) j
+           WHERE EXISTS (SELECT 1 FROM segments s WHERE s.tenant_id = ? AND s.id = json_extract(j.value, '$[0]'))`,
         )
-        .bind(tenantId, profileId, ...args, tenantId),
+        .bind(tenantId, profileId, JSON.stringify(rows), tenantId),
     );
   }
   return out;
