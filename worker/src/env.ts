@@ -1,9 +1,12 @@
+import type { BackfillObject } from './storage/backfill-object';
 import type { ProfileObject } from './storage/profile-object';
 
 /** The collector's bindings (wrangler.toml) and variables. */
 export interface Env {
   /** One SQLite Durable Object per customer profile. */
   PROFILES: DurableObjectNamespace<ProfileObject>;
+  /** One per tenant: backfills segments and computed traits over existing profiles. */
+  BACKFILL: DurableObjectNamespace<BackfillObject>;
   /** Tenants, keys, dead letters, ingest counters and the profile index. */
   DB: D1Database;
   /** Built browser scripts (portrait.js, personalize.js) and, in development, the demo shop. */
