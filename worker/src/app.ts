@@ -4,12 +4,14 @@ import { errorHandler, notFound } from './middleware/error-handler';
 import { adminRoutes } from './routes/admin-routes';
 import { campaignRoutes } from './routes/campaign-routes';
 import { decideRoutes } from './routes/decide-routes';
+import { computedTraitRoutes } from './routes/computed-trait-routes';
 import { eraseRoutes } from './routes/erase-routes';
 import { ingestLogRoutes } from './routes/ingest-log-routes';
 import { ingestRoutes } from './routes/ingest-routes';
 import { profileApiRoutes } from './routes/profile-api-routes';
 import { RouteRegistry } from './routes/route-registry';
 import { scriptRoutes } from './routes/script-routes';
+import { segmentRoutes } from './routes/segment-routes';
 
 /** The collector: ingest, marketer reads, admin, scripts. */
 export function createApp(): Hono<AppEnv> {
@@ -21,6 +23,8 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', scriptRoutes());
   // Before ingest: its POST /v1/:path answers 404 for paths that are not event types.
   app.route('/', eraseRoutes(registry));
+  app.route('/', segmentRoutes(registry));
+  app.route('/', computedTraitRoutes(registry));
   app.route('/', campaignRoutes());
   app.route('/', decideRoutes());
   app.route('/', ingestRoutes());
