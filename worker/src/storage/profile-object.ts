@@ -6,6 +6,8 @@ import { applyEvent, emptyPortrait, viewPortrait, type Portrait, type PortraitVi
 import type { ObjectErasure } from './erasure';
 import { indexSummary } from './index-summary';
 import { deleteProfileIndex, upsertProfileIndex } from './profile-index';
+import { ProfileAudiences, isAudienceEvent } from './profile-audiences';
+import type { TenantDefinitions } from './definition-store';
 import { PROFILE_SCHEMA } from './profile-schema';
 import { collectProfileKeys, queryTimeline, readConflicts, type TimelinePage, type TimelineQuery } from './profile-timeline';
 
@@ -72,11 +74,14 @@ export const MAX_LINKED_IDENTITIES = 100;
 export class ProfileObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private portrait: Portrait | undefined;
+  /** Segments and computed traits of the tenant (profile-audiences.ts). */
+  private readonly audiences: ProfileAudiences;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(PROFILE_SCHEMA.join(';\n'));
+    this.audiences = new ProfileAudiences(this.sql, env);
   }
 
   /** Stores events for this profile (or says where the profile moved). */
@@ -87,9 +92,12 @@ export class ProfileObject extends DurableObject<Env> {
 
     const outcomes: Array<{ index: number; outcome: EventOutcome }> = [];
     const links = new Set<string>();
+    // The isolate's cached copy: no D1 read per event.
+    const defs = await this.audiences.definitions(tenantId);
+    const config = this.audiences.config(defs);
     this.guarded(() => {
       let portrait = this.loadPortrait();
-      let changed = false;
+      let changed = this.audiences.prepare(portrait, defs).length > 0;
       for (const p of events) {
         const existing = this.sql.exec<{ hash: string }>('SELECT hash FROM events WHERE message_id = ?', p.event.messageId).toArray()[0];
         const body = JSON.stringify(p.event);
@@ -105,13 +113,17 @@ export class ProfileObject extends DurableObject<Env> {
             'INSERT INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
             p.event.messageId, p.hash, p.event.type, p.event.event ?? p.event.name ?? null, p.orderAt, Date.parse(p.event.receivedAt), body,
           );
-          portrait = applyEvent(portrait, { event: p.event, orderAt: p.orderAt });
+          portrait = applyEvent(portrait, { event: p.event, orderAt: p.orderAt }, config);
           changed = true;
           outcomes.push({ index: p.index, outcome: 'accepted' });
         }
         for (const link of p.links) if (link !== profileKey) links.add(link);
       }
-      if (changed) this.savePortrait(portrait);
+      if (changed) {
+        // Entering or leaving a segment writes Audience Entered / Exited to the timeline.
+        this.audiences.evaluate(portrait, defs, this.ctx.id.toString());
+        this.savePortrait(portrait);
+      }
     });
     const linksToMerge = [...links].filter(
       (key) => this.sql.exec('SELECT 1 FROM identities WHERE profile_key = ?', key).toArray().length === 0,
@@ -212,6 +224,8 @@ export class ProfileObject extends DurableObject<Env> {
     if (this.meta('tenant_id') !== tenantId) return { status: 'not_found' };
     const forwardTo = this.meta('forward_to');
     if (forwardTo) return { status: 'forwarded', to: forwardTo };
+    // The computed section needs the tenant's computed-trait definitions (cached copy).
+    const defs = await this.audiences.definitions(tenantId);
     const eventCount = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n;
     const mergeLog = this.sql
       .exec<{ at: number; direction: string; other_key: string; outcome: string; events_moved: number; reason: string; message_id: string | null }>(
@@ -235,7 +249,7 @@ export class ProfileObject extends DurableObject<Env> {
         profileId: this.ctx.id.toString(),
         profileKey: this.meta('profile_key') ?? '',
         createdAt: createdAt ? new Date(Number(createdAt)).toISOString() : null,
-        portrait: viewPortrait(this.loadPortrait(), { now: Date.now(), profileId: this.ctx.id.toString() }),
+        portrait: viewPortrait(this.loadPortrait(), { now: Date.now(), profileId: this.ctx.id.toString(), config: this.audiences.config(defs) }),
         identities,
         mergeLog,
         conflicts: this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM conflicts').one().n,
@@ -277,6 +291,25 @@ export class ProfileObject extends DurableObject<Env> {
     return { status: 'erased', profileKey, linked, keys: all, events };
   }
 
+  /**
+   * Backfill (BackfillObject): evaluates the tenant's definitions against this profile
+   * without a new event; memberships changing write Audience Entered / Exited as in ingest.
+   */
+  async applyDefinitions(
+    tenantId: string, defs: TenantDefinitions,
+  ): Promise<{ status: 'ok'; memberships: Record<string, { since: string }>; changed: boolean } | { status: 'gone' }> {
+    if (this.meta('tenant_id') !== tenantId || this.meta('forward_to')) return { status: 'gone' };
+    if (this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n === 0) return { status: 'gone' };
+    let changed = false;
+    this.guarded(() => {
+      const state = this.loadPortrait();
+      changed = this.audiences.refresh(state, defs, this.ctx.id.toString()).changed;
+      if (changed) this.savePortrait(state);
+    });
+    if (changed) await this.scheduleIndex();
+    return { status: 'ok', memberships: this.audiences.memberships(this.loadPortrait()), changed };
+  }
+
   /** Writes this profile's summary row to the D1 index (batched: one alarm per burst). */
   override async alarm(): Promise<void> {
     try {
@@ -298,13 +331,22 @@ export class ProfileObject extends DurableObject<Env> {
     const now = Date.now();
     if (forwardTo) {
       await deleteProfileIndex(this.env.DB, tenantId, id);
+      await this.audiences.syncIndex(tenantId, id, null);
       return;
     }
-    const p = viewPortrait(this.loadPortrait(), { now, profileId: id });
+    // Off the hot path: catch up with definitions saved since the last event, and with time
+    // (a "within the last N days" condition can stop matching without any new event).
+    const defs = await this.audiences.definitions(tenantId);
+    this.guarded(() => {
+      const state = this.loadPortrait();
+      if (this.audiences.refresh(state, defs, id).changed) this.savePortrait(state);
+    });
+    const p = viewPortrait(this.loadPortrait(), { now, profileId: id, config: this.audiences.config(defs) });
     const count = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n;
     await upsertProfileIndex(this.env.DB, {
       tenantId, profileId: id, profileKey, eventCount: count, summary: indexSummary(p), portraitJson: JSON.stringify(p), now,
     });
+    await this.audiences.syncIndex(tenantId, id, this.loadPortrait());
   }
 
   private async scheduleIndex(): Promise<void> {
@@ -361,10 +403,15 @@ export class ProfileObject extends DurableObject<Env> {
 
   /** Replays the whole timeline, in event order, through the portrait seam (after a merge). */
   private rebuildPortrait(): void {
+    const previous = this.loadPortrait();
     let p = emptyPortrait();
-    for (const row of this.sql.exec<{ body: string; order_at: number }>('SELECT body, order_at FROM events ORDER BY order_at, seq')) {
+    for (const row of this.sql.exec<{ body: string; order_at: number; type: string; name: string | null; message_id: string }>(
+      'SELECT body, order_at, type, name, message_id FROM events ORDER BY order_at, seq',
+    )) {
+      if (isAudienceEvent(row)) continue; // timeline only, never part of the portrait
       p = applyEvent(p, { event: JSON.parse(row.body) as StoredEvent, orderAt: row.order_at });
     }
+    this.audiences.afterRebuild(previous, p);
     this.savePortrait(p);
   }
 }
