@@ -43,9 +43,31 @@ export function portraitFacts(portrait: unknown, now: number): PortraitFacts {
   const state = { traits: Object.fromEntries(Object.entries(plain).map(([k, value]) => [k, { value }])) } as unknown as ProfileState;
   const data = templateDataFromProfile(null, now);
   data.traits = (templateDataFromProfile(state, now) as { traits: unknown }).traits;
+  if (rendered) Object.assign(data, renderedExtras(portrait));
   const segments = isObj(portrait.segments) ? Object.keys(portrait.segments) : null;
   const rulePortrait = rendered
     ? (portrait as unknown as Portrait)
     : ({ traits: { all: Object.fromEntries(Object.entries(plain).map(([k, value]) => [k, { value }])), reserved: {}, derived: {} }, events: {}, segments: {} } as unknown as Portrait);
   return { data, segments, rulePortrait };
+}
+
+/** Location, top interests and cart from a rendered portrait (render-portrait's `Portrait`). */
+function renderedExtras(p: Obj): Obj {
+  const str = (v: unknown): string | undefined => (typeof v === 'string' && v ? v : undefined);
+  const nowObj = isObj(p.now) ? p.now : {};
+  const loc = isObj(nowObj.location) ? nowObj.location : {};
+  const interests = isObj(p.interests) ? p.interests : {};
+  const top = (list: unknown): string | undefined => {
+    const first = Array.isArray(list) && isObj(list[0]) ? list[0] : undefined;
+    return first ? str(first.name) ?? str(first.key) : undefined;
+  };
+  const commerce = isObj(p.commerce) ? p.commerce : {};
+  const cart = isObj(commerce.cart) ? commerce.cart : {};
+  const items = (Array.isArray(cart.items) ? cart.items : []).filter(isObj);
+  const best = [...items].sort((a, b) => Number(b.price) * Number(b.quantity) - Number(a.price) * Number(a.quantity))[0];
+  return {
+    location: { city: str(loc.city), region: str(loc.region), country: str(loc.country) },
+    interests: { category: top(interests.categories), brand: top(interests.brands) },
+    cart: { items: items.reduce((n, i) => n + (Number(i.quantity) || 0), 0), topItem: best ? str(best.name) : undefined },
+  };
 }
