@@ -29,9 +29,10 @@ export async function sha256Hex(text: string): Promise<string> {
  */
 export async function lookupKey(db: D1Database, key: string, now = Date.now()): Promise<KeyRecord | null> {
   if (key === '' || key.length > 200) return null;
-  const hash = await sha256Hex(key);
-  const hit = cache.get(hash);
+  // Cached by the presented key (in memory only), so a hit costs no digest either.
+  const hit = cache.get(key);
   if (hit && hit.expires > now) return hit.record;
+  const hash = await sha256Hex(key);
   const row = await db
     .prepare('SELECT id, tenant_id, kind, allowed_origins, disabled_at FROM api_keys WHERE key_hash = ?')
     .bind(hash)
@@ -46,7 +47,7 @@ export async function lookupKey(db: D1Database, key: string, now = Date.now()): 
       }
     : null;
   if (cache.size > 10_000) cache.clear();
-  cache.set(hash, { record, expires: now + (record ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS) });
+  cache.set(key, { record, expires: now + (record ? POSITIVE_TTL_MS : NEGATIVE_TTL_MS) });
   return record;
 }
 

@@ -1,0 +1,128 @@
+/**
+ * Ingest throughput against a no-op route of the same worker, same run (`npm run bench`).
+ *
+ * Starts `wrangler dev --log-level warn` on 127.0.0.1 (fresh local storage), then drives
+ * with wrk (32 connections): POST /health with the same body (no-op) and POST /v1/batch
+ * with 20-event batches of ~1 KB events, fresh messageIds on every request, visitors drawn
+ * from a pool of 500 anonymous ids (each a profile Durable Object). Rate limits are raised
+ * out of the way (one IP, one key). Budget: ingest req/s >= 0.5 x no-op req/s.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const DURATION = Number(process.env.BENCH_SECONDS || 10);
+const EVENTS_PER_BATCH = 20;
+const BUDGET = 0.5;
+
+const LUA = `
+local counter = 0
+local pad = string.rep("x", 640)
+local path = os.getenv("BENCH_PATH") or "/v1/batch"
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "text/plain"
+wrk.headers["Authorization"] = "Basic d2tfZGVtbzo="
+wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
+function setup(thread)
+  thread:set("seed", math.random(1, 1000000000))
+end
+function init(args)
+  math.randomseed(seed + os.time())
+end
+request = function()
+  counter = counter + 1
+  local anon = "bench-" .. math.random(1, 500)
+  local prefix = math.random(1, 1000000000) .. "-" .. counter
+  local parts = {}
+  for i = 1, ${EVENTS_PER_BATCH} do
+    parts[i] = '{"type":"track","event":"Product Viewed","anonymousId":"' .. anon .. '","messageId":"' .. prefix .. '-' .. i ..
+      '","properties":{"product_id":"sku-' .. i .. '","price":19.99,"category":"Shoes","brand":"Acme","pad":"' .. pad ..
+      '"},"context":{"page":{"path":"/p/' .. i .. '","url":"https://shop.example/p/' .. i .. '","referrer":"https://www.google.com/"},"locale":"en-GB"}}'
+  end
+  return wrk.format(nil, path, nil, '{"batch":[' .. table.concat(parts, ",") .. '],"sentAt":"' .. os.date("!%Y-%m-%dT%H:%M:%S.000Z") .. '"}')
+end
+`;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function wrk(origin, path, seconds, script) {
+  const r = spawnSync('wrk', ['-t', '2', '-c', '32', '-d', `${seconds}s`, '--latency', '-s', script, origin], {
+    env: { ...process.env, BENCH_PATH: path },
+    encoding: 'utf8',
+    timeout: (seconds + 30) * 1000,
+  });
+  if (r.error) throw new Error(`wrk failed to run: ${r.error.message} (is the Debian wrk package installed?)`);
+  const out = r.stdout + r.stderr;
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
+  const errors = /Socket errors:.*/.exec(out)?.[0] ?? '';
+  const p99 = /99%\s+([\d.]+\w+)/.exec(out)?.[1] ?? '';
+  if (!Number.isFinite(rps)) throw new Error(`could not read wrk output:\n${out}`);
+  return { rps, non2xx, errors, p99 };
+}
+
+export async function run() {
+  mkdirSync(join(root, 'worker', 'public'), { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), 'portrait-bench-ingest-'));
+  const script = join(work, 'batch.lua');
+  writeFileSync(script, LUA);
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const vars = { PORTRAIT_DEV: '1', RATE_KEY_EVENTS_PER_MIN: '0', RATE_IP_EVENTS_PER_MIN: '0', RATE_IP_NEW_IDS_PER_MIN: '0' };
+  const child = spawn(
+    join(root, 'node_modules', '.bin', 'wrangler'),
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false',
+      '--persist-to', join(work, 'state'), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' } },
+  );
+  let log = '';
+  child.stdout.on('data', (d) => { log += d; });
+  child.stderr.on('data', (d) => { log += d; });
+  let exited = false;
+  child.on('exit', () => { exited = true; });
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (exited) throw new Error(`wrangler dev exited:\n${log.slice(-2000)}`);
+      try {
+        if ((await fetch(`${origin}/health`)).ok) break;
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${log.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    // Warm-up: compile paths, create the visitors' profile objects, run the D1 migrations.
+    wrk(origin, '/v1/batch', 4, script);
+    const noop = wrk(origin, '/health', DURATION, script);
+    const ingest = wrk(origin, '/v1/batch', DURATION, script);
+    const ratio = ingest.rps / noop.rps;
+    const clean = ingest.non2xx === 0 && noop.non2xx === 0;
+    return [
+      { name: 'no-op route (POST /health, same body)', value: Math.round(noop.rps), unit: 'req/s', ok: true },
+      { name: `ingest /v1/batch (${EVENTS_PER_BATCH} x ~1 KB events)`, value: Math.round(ingest.rps), unit: `req/s, p99 ${ingest.p99}`, ok: true },
+      { name: 'ingest / no-op ratio', value: Number(ratio.toFixed(3)), unit: 'x', budget: `>= ${BUDGET}`, ok: ratio >= BUDGET },
+      { name: 'events stored per second', value: Math.round(ingest.rps * EVENTS_PER_BATCH), unit: 'events/s', ok: true },
+      { name: 'non-2xx answers during the runs', value: ingest.non2xx + noop.non2xx, unit: ingest.errors || 'responses', budget: '0', ok: clean },
+    ];
+  } finally {
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+    await new Promise((r) => (exited ? r() : child.once('exit', r)));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.table(await run());
+}
