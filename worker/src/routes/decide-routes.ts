@@ -79,8 +79,10 @@ async function handleDecide(c: Context<AppEnv>): Promise<Response> {
   if (campaigns.length === 0) return answer(c, slots);
 
   const visitorId = campaignVisitorId(req.anonymousId, req.userId)!;
+  // The portrait is read only when an audience or a template needs it (one Durable Object call).
+  const needsPortrait = campaigns.some((k) => !('everyone' in k.audience) || JSON.stringify(k.variants).includes('{{'));
   const [view, history, stats] = await Promise.all([
-    readProfileByKey(env, tenantId, req.userId ? `user:${req.userId}` : `anon:${req.anonymousId}`, 0),
+    needsPortrait ? readProfileByKey(env, tenantId, req.userId ? `user:${req.userId}` : `anon:${req.anonymousId}`, 0) : ({ status: 'not_found' } as const),
     visitorHistory(env.DB, tenantId, visitorId, campaigns.map((k) => k.id)),
     Promise.all(campaigns.map(async (k) => [k.id, await armStats(env.DB, tenantId, k.id, now)] as const)),
   ]);
