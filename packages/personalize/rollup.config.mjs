@@ -1,6 +1,7 @@
 /**
  * Builds of @portrait/personalize, into packages/personalize/dist:
- * - personalize.js: the script-tag IIFE (src/browser.ts), minified, served as `/personalize.js`;
+ * - personalize.js: the script-tag IIFE (src/browser.ts), minified, also copied to
+ *   worker/public/personalize.js, the collector's static assets, served as `/personalize.js`;
  * - index.js (ESM) from src/index.ts for bundlers.
  * Run alone with `rollup -c packages/personalize/rollup.config.mjs`; the root config
  * spreads this default export into its own list.
@@ -12,6 +13,7 @@ import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 
 const pkg = dirname(fileURLToPath(import.meta.url));
+const workerPublic = join(pkg, '../../worker/public');
 export const personalizeDist = join(pkg, 'dist');
 
 const ts = () =>
@@ -40,7 +42,10 @@ const min = () =>
 export default [
   {
     input: join(pkg, 'src/browser.ts'),
-    output: { file: join(personalizeDist, 'personalize.js'), format: 'iife', strict: false },
+    output: [
+      { file: join(personalizeDist, 'personalize.js'), format: 'iife', strict: false },
+      { file: join(workerPublic, 'personalize.js'), format: 'iife', strict: false },
+    ],
     plugins: [resolve({ browser: true }), ts(), min()],
   },
   {

@@ -18,11 +18,11 @@ const TRUE_UPLIFT = 0.04;
 
 async function scriptSize() {
   const { default: configs } = await import(pathToFileURL(join(root, 'packages/personalize/rollup.config.mjs')).href);
-  const iife = configs.find((c) => c.output.format === 'iife');
+  const iife = configs.find((c) => [c.output].flat()[0].format === 'iife');
   const bundle = await rollup({ input: iife.input, plugins: iife.plugins, onwarn: () => {} });
-  await bundle.write(iife.output);
+  for (const out of [iife.output].flat()) await bundle.write(out);
   await bundle.close();
-  const code = await readFile(iife.output.file);
+  const code = await readFile([iife.output].flat()[0].file);
   return { raw: code.length, gzip: gzipSync(code, { level: 9 }).length };
 }
 

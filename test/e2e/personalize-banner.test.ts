@@ -30,9 +30,9 @@ async function ensureBuilt(): Promise<void> {
   } catch { /* not built yet */ }
   if (built > newest) return;
   const { default: configs } = await import(pathToFileURL(join(REPO_ROOT, 'packages/personalize/rollup.config.mjs')).href);
-  const iife = configs.find((c: { output: { format: string } }) => c.output.format === 'iife');
+  const iife = configs.find((c: { output: { format: string } }) => [c.output].flat()[0].format === 'iife');
   const bundle = await rollup({ input: iife.input, plugins: iife.plugins, onwarn: () => {} });
-  await bundle.write(iife.output);
+  for (const out of [iife.output].flat()) await bundle.write(out);
   await bundle.close();
 }
 
