@@ -10,6 +10,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import ts from 'typescript';
+import personalizeBuilds from './packages/personalize/rollup.config.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 const sdk = join(root, 'packages/sdk');
@@ -80,4 +81,6 @@ export default [
     ],
     plugins: [resolve({ browser: true }), tsPlugin(), declarations()],
   },
+  // personalize.js (IIFE, also into worker/public) and the ESM build of @portrait/personalize.
+  ...personalizeBuilds,
 ];
