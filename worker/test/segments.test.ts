@@ -1,5 +1,5 @@
-import { SELF } from 'cloudflare:test';
-import { describe, expect, it } from 'vitest';
+import { SELF, env, runDurableObjectAlarm } from 'cloudflare:test';
+import { describe, expect, it, vi } from 'vitest';
 import { ORIGIN, getProfile, ingest, uid } from './support';
 
 const DAY = 86_400_000;
@@ -54,7 +54,6 @@ async function profileOf(t: Tenant, userId: string): Promise<{ profile: Json; ev
 
 /** Waits until the D1 index lists `n` profiles for the tenant (the backfill pages through it). */
 async function indexed(t: Tenant, n: number): Promise<void> {
-  const { env } = await import('cloudflare:test');
   await until(`${n} profiles indexed`, async () => {
     const row = await env.DB.prepare('SELECT count(*) AS n FROM profiles WHERE tenant_id = ?').bind(t.id).first<{ n: number }>();
     return (row?.n ?? 0) >= n;
@@ -266,5 +265,25 @@ describe("segments API", { timeout: 60_000 }, () => {
     } while (cursor);
     expect(seen).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
     expect((await api(t, 'GET', '/v1/segments/vip/profiles?cursor=garbage')).status).toBe(400);
+  });
+
+  it('re-evaluates once a day, so a time window ends membership without new events', async () => {
+    const t = await newTenant();
+    const now = Date.now();
+    await send(t, [order('lapsing', 25, now - 20 * DAY)]);
+    await indexed(t, 1);
+    await api(t, 'POST', '/v1/segments', { id: 'recent', name: 'Bought in 30 days', rule: { event: 'Order Completed', withinDays: 30 } });
+    await backfilled(t, '/v1/segments/recent');
+    expect(await memberIds(t, 'recent')).toEqual(['lapsing']);
+    const stub = env.BACKFILL.get(env.BACKFILL.idFromName(t.id));
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      vi.setSystemTime(now + 15 * DAY);
+      expect(await runDurableObjectAlarm(stub)).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(await memberIds(t, 'recent')).toEqual([]);
+    expect(audienceEvents((await profileOf(t, 'lapsing')).events, 'recent')).toEqual(['Audience Entered', 'Audience Exited']);
   });
 });

@@ -96,7 +96,7 @@ export function computedTraitRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEn
     summary: 'One computed trait with its backfill status',
     responses: { 200: { description: 'The definition.', schema: TRAIT_SCHEMA }, 404: err('No such computed trait.') },
     handler: async function getComputedTraitRoute(c) {
-      const r = await getComputedTrait(c.env.DB, c.get('tenantId'), c.req.param('id'));
+      const r = await getComputedTrait(c.env.DB, c.get('tenantId'), c.req.param('id') ?? '');
       if (!r) throw httpError(404, 'not_found', 'No computed trait with this id.');
       return c.json(await withBackfill(c, r));
     },
@@ -109,7 +109,7 @@ export function computedTraitRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEn
     responses: { 200: { description: 'Replaced.', schema: TRAIT_SCHEMA }, 201: { description: 'Created.', schema: TRAIT_SCHEMA }, 400: err('Invalid definition.') },
     handler: async function replaceComputedTraitRoute(c) {
       const tenantId = c.get('tenantId');
-      const id = c.req.param('id');
+      const id = c.req.param('id') ?? '';
       const body = await readJsonObject(c.req.raw);
       if (body.id !== undefined && body.id !== id) throw invalidDefinition('invalid_computed_trait', 'computed trait', [{ path: 'id', message: 'the id is in the path and cannot change' }]);
       const { name, def } = parseBody(body, id);
@@ -131,7 +131,7 @@ export function computedTraitRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEn
     responses: { 200: { description: 'Deleted.', schema: { type: 'object', properties: { id: { type: 'string' }, deleted: { const: true } } } }, 404: err('No such computed trait.') },
     handler: async function deleteComputedTraitRoute(c) {
       const tenantId = c.get('tenantId');
-      const id = c.req.param('id');
+      const id = c.req.param('id') ?? '';
       if (!(await deleteComputedTrait(c.env.DB, tenantId, id))) throw httpError(404, 'not_found', 'No computed trait with this id.');
       await definitionsChanged(c.env, tenantId);
       return c.json({ id, deleted: true });

@@ -83,7 +83,7 @@ export function segmentRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEnv> {
     responses: { 200: { description: 'The segment.', schema: SEGMENT_SCHEMA }, 404: err('No such segment.') },
     handler: async function getSegmentRoute(c) {
       const tenantId = c.get('tenantId');
-      const s = await getSegment(c.env.DB, tenantId, c.req.param('id'));
+      const s = await getSegment(c.env.DB, tenantId, c.req.param('id') ?? '');
       if (!s) throw httpError(404, 'not_found', 'No segment with this id.');
       return c.json(await withBackfill(c, tenantId, s));
     },
@@ -142,7 +142,7 @@ export function segmentRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEnv> {
     responses: { 200: { description: 'Deleted.', schema: { type: 'object', properties: { id: { type: 'string' }, deleted: { const: true } } } }, 404: err('No such segment.') },
     handler: async function deleteSegmentRoute(c) {
       const tenantId = c.get('tenantId');
-      const id = c.req.param('id');
+      const id = c.req.param('id') ?? '';
       if (!(await deleteSegment(c.env.DB, tenantId, id))) throw httpError(404, 'not_found', 'No segment with this id.');
       await definitionsChanged(c.env, tenantId);
       return c.json({ id, deleted: true });
@@ -167,7 +167,7 @@ export function segmentRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEnv> {
     },
     handler: async function listSegmentProfilesRoute(c) {
       const tenantId = c.get('tenantId');
-      const id = c.req.param('id');
+      const id = c.req.param('id') ?? '';
       const limit = intParam(c.req.query('limit'), 'limit', 1, 500, 50);
       const cursor = c.req.query('cursor');
       const after = cursor ? decodeCursor(cursor, isCursor) : undefined;

@@ -12,6 +12,14 @@ const CONCURRENCY = 16;
 const SLICE_MS = 10_000;
 /** Consecutive failed runs before the job is marked failed (each retry waits twice as long). */
 const MAX_FAILURES = 6;
+const DAY_MS = 86_400_000;
+/** Daily re-evaluation time (UTC, after midnight): windows like "in the last 30 days" move with the clock. */
+const DAILY_OFFSET_MS = 10 * 60_000;
+
+/** The next daily re-evaluation after `now`. */
+export function nextDailyRun(now: number): number {
+  return Math.floor(now / DAY_MS) * DAY_MS + DAY_MS + DAILY_OFFSET_MS;
+}
 
 export interface BackfillJob {
   tenantId: string;
@@ -28,6 +36,8 @@ export interface BackfillJob {
   finishedAt: number | null;
   failures: number;
   error: string | null;
+  /** When the next daily re-evaluation pass starts (null: the tenant has no segments). */
+  nextRunAt?: number | null;
 }
 
 /**
@@ -37,7 +47,9 @@ export interface BackfillJob {
  * order and hands every profile object the definitions. Progress is kept in the object
  * and mirrored to D1 `backfill_jobs` after each page, so a pass resumes where it stopped
  * (alarms survive restarts) and `GET /v1/segments/:id` can show it. A newer definition
- * version arriving mid-pass restarts the pass with it.
+ * version arriving mid-pass restarts the pass with it. While the tenant has segments, a
+ * pass also runs once a day, so memberships that depend on time ("ordered in the last 30
+ * days", "seen within 7 days") end when the time passes, without any new event.
  */
 export class BackfillObject extends DurableObject<Env> {
   /** Starts (or restarts) a pass for `version` unless one at that version or newer is running or done. */
@@ -56,7 +68,15 @@ export class BackfillObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     const job = await this.ctx.storage.get<BackfillJob>('job');
-    if (!job || job.status !== 'running') return;
+    if (!job) return;
+    if (job.status === 'done' && job.nextRunAt && Date.now() >= job.nextRunAt - 1000) {
+      Object.assign(job, {
+        status: 'running', cursor: '', processed: 0, changed: 0, total: await this.countProfiles(job.tenantId),
+        startedAt: Date.now(), finishedAt: null, failures: 0, error: null, nextRunAt: null,
+      });
+      await this.save(job);
+    }
+    if (job.status !== 'running') return;
     try {
       await this.run(job);
     } catch (err) {
@@ -98,7 +118,9 @@ export class BackfillObject extends DurableObject<Env> {
         job.status = 'done';
         job.finishedAt = Date.now();
         job.total = Math.max(job.total, job.processed);
+        job.nextRunAt = defs.segments.length > 0 ? nextDailyRun(job.finishedAt) : null;
         await this.save(job);
+        if (job.nextRunAt) await this.ctx.storage.setAlarm(job.nextRunAt);
         return;
       }
       await this.save(job);

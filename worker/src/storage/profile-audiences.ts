@@ -59,11 +59,14 @@ export class ProfileAudiences {
    */
   prepare(state: unknown, defs: TenantDefinitions | null): string[] {
     if (!isProfileState(state)) return [];
+    const stored = this.meta('computed_fp');
     if (!defs) {
-      this.setMeta('computed_fp', '{}');
+      if (stored !== undefined && stored !== '{}') this.setMeta('computed_fp', '{}');
       return [];
     }
-    const applied = JSON.parse(this.meta('computed_fp') ?? '{}') as Record<string, string>;
+    // Fast path (every ingest): nothing defined and nothing accumulated.
+    if (defs.computedTraits.length === 0 && (stored === undefined || stored === '{}') && Object.keys(state.computed).length === 0) return [];
+    const applied = JSON.parse(stored ?? '{}') as Record<string, string>;
     const next: Record<string, string> = {};
     const rebuilt: string[] = [];
     let timeline: Array<Record<string, unknown>> | undefined;
@@ -82,7 +85,8 @@ export class ProfileAudiences {
         rebuilt.push(id);
       }
     }
-    this.setMeta('computed_fp', JSON.stringify(next));
+    const fp = JSON.stringify(next);
+    if (fp !== stored) this.setMeta('computed_fp', fp);
     return rebuilt;
   }
 
@@ -93,9 +97,11 @@ export class ProfileAudiences {
    */
   evaluate(state: unknown, defs: TenantDefinitions | null, profileId: string, now = Date.now()): { entered: string[]; exited: string[] } {
     if (!defs || !isProfileState(state)) return { entered: [], exited: [] };
+    if (this.meta('defs_version') !== String(defs.version)) this.setMeta('defs_version', String(defs.version));
+    // Fast path (every ingest): no segments to enter and none to leave, so no render.
+    if (defs.segments.length === 0 && Object.keys(state.segments).length === 0) return { entered: [], exited: [] };
     const view = viewPortrait(state, { now, profileId, config: this.config(defs) });
     const change = updateMemberships(view, defs.segments, now);
-    this.setMeta('defs_version', String(defs.version));
     if (change.entered.length === 0 && change.exited.length === 0) return { entered: [], exited: [] };
     state.segments = change.memberships;
     const receivedAt = new Date(now).toISOString();
