@@ -2,6 +2,16 @@ import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { getProfile, ingest, track, uid } from './support';
 
+/** Polls a read until it returns something (bounded), for writes done by alarms. */
+async function until<T>(read: () => Promise<T | null>, timeoutMs = 5_000): Promise<T | null> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (v !== null || Date.now() > deadline) return v;
+    await scheduler.wait(20);
+  }
+}
+
 describe('identity merge', () => {
   it('anonymous browsing, identify, late anonymous events: one profile with an explainable merge log', async () => {
     const anon = uid('anon');
@@ -95,14 +105,15 @@ describe('identity merge', () => {
     const anonStub = env.PROFILES.get(env.PROFILES.idFromName(`demo:anon:${anon}`));
     await runDurableObjectAlarm(anonStub);
     const anonId = env.PROFILES.idFromName(`demo:anon:${anon}`).toString();
-    const row = await env.DB.prepare('SELECT event_count, profile_key FROM profiles WHERE tenant_id = ? AND profile_id = ?').bind('demo', anonId).first();
+    const row = await until(() => env.DB.prepare('SELECT event_count, profile_key FROM profiles WHERE tenant_id = ? AND profile_id = ? AND event_count = 2').bind('demo', anonId).first());
     expect(row).toEqual({ event_count: 2, profile_key: `anon:${anon}` });
     await ingest({ batch: [{ type: 'identify', userId: user, anonymousId: anon, messageId: uid(), traits: { name: 'Ada' } }] });
     await runDurableObjectAlarm(anonStub);
     await runDurableObjectAlarm(env.PROFILES.get(env.PROFILES.idFromName(`demo:user:${user}`)));
-    const gone = await env.DB.prepare('SELECT 1 FROM profiles WHERE tenant_id = ? AND profile_id = ?').bind('demo', anonId).first();
-    expect(gone).toBeNull();
-    const userRow = await env.DB.prepare('SELECT event_count, user_id FROM profiles WHERE tenant_id = ? AND profile_key = ?').bind('demo', `user:${user}`).first();
+    const gone = await until(async () => ((await env.DB.prepare('SELECT 1 FROM profiles WHERE tenant_id = ? AND profile_id = ?').bind('demo', anonId).first()) === null ? 'gone' : null));
+    expect(gone).toBe('gone');
+    // The alarm may already be running on its own (50 ms in tests): wait for its write.
+    const userRow = await until(() => env.DB.prepare('SELECT event_count, user_id FROM profiles WHERE tenant_id = ? AND profile_key = ? AND event_count = 3').bind('demo', `user:${user}`).first());
     expect(userRow).toEqual({ event_count: 3, user_id: user });
   });
 });

@@ -74,6 +74,8 @@ export const MAX_LINKED_IDENTITIES = 100;
 export class ProfileObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private portrait: Portrait | undefined;
+  /** An index alarm is already set (this instance set it, or saw it). */
+  private alarmPending = false;
   /** Segments and computed traits of the tenant (profile-audiences.ts). */
   private readonly audiences: ProfileAudiences;
 
@@ -285,6 +287,7 @@ export class ProfileObject extends DurableObject<Env> {
     const { linked, all } = collectProfileKeys(this.sql, profileKey);
     const events = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n;
     await this.ctx.storage.deleteAlarm();
+    this.alarmPending = false;
     await this.ctx.storage.deleteAll();
     this.portrait = undefined;
     for (const statement of PROFILE_SCHEMA) this.sql.exec(statement);
@@ -312,12 +315,14 @@ export class ProfileObject extends DurableObject<Env> {
 
   /** Writes this profile's summary row to the D1 index (batched: one alarm per burst). */
   override async alarm(): Promise<void> {
+    this.alarmPending = false;
     try {
       await this.writeIndex();
     } catch (err) {
       // The index is a read model: retry later rather than lose the update.
       console.warn('portrait: profile index update failed, retrying in 10 s', err);
       await this.ctx.storage.setAlarm(Date.now() + 10_000);
+      this.alarmPending = true;
     }
   }
 
@@ -350,9 +355,13 @@ export class ProfileObject extends DurableObject<Env> {
   }
 
   private async scheduleIndex(): Promise<void> {
-    if ((await this.ctx.storage.getAlarm()) !== null) return;
-    const delay = Number(this.env.INDEX_DELAY_MS ?? 2000);
-    await this.ctx.storage.setAlarm(Date.now() + (Number.isFinite(delay) ? delay : 2000));
+    // Remembered in memory: a burst of batches costs one alarm read, not one per batch.
+    if (this.alarmPending) return;
+    if ((await this.ctx.storage.getAlarm()) === null) {
+      const delay = Number(this.env.INDEX_DELAY_MS ?? 2000);
+      await this.ctx.storage.setAlarm(Date.now() + (Number.isFinite(delay) ? delay : 2000));
+    }
+    this.alarmPending = true;
   }
 
   /**
