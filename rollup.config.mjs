@@ -1,7 +1,9 @@
 /**
  * SDK builds (`npm run build` = `rollup -c --silent`), all into packages/sdk/dist:
  * - portrait.js: the script-tag IIFE (entry src/browser.ts), minified;
- * - index.js (ESM) + index.cjs (CJS) from src/index.ts, for bundlers, plus .d.ts.
+ * - index.js (ESM) + index.cjs (CJS) from src/index.ts, for bundlers, plus .d.ts;
+ * - portrait-vitals.js (IIFE, web vitals, loaded lazily by portrait.js with data-vitals);
+ * - capture / ecommerce / vitals (.js + .cjs + .d.ts): the plugins' npm entries.
  * Helpers are exported so test/bench/sdk-size.mjs bundles with the same settings.
  */
 import { dirname, join } from 'node:path';
@@ -48,7 +50,7 @@ export const browserPlugins = () => [resolve({ browser: true }), tsPlugin(), ter
 const declarations = () => ({
   name: 'portrait-dts',
   writeBundle() {
-    const program = ts.createProgram([join(sdk, 'src/index.ts')], {
+    const program = ts.createProgram(['index', 'capture/index', 'ecommerce', 'vitals'].map((f) => join(sdk, `src/${f}.ts`)), {
       declaration: true,
       emitDeclarationOnly: true,
       outDir: sdkDist,
@@ -80,6 +82,22 @@ export default [
       { file: join(sdkDist, 'index.cjs'), format: 'cjs' },
     ],
     plugins: [resolve({ browser: true }), tsPlugin(), declarations()],
+  },
+  // Web vitals for the script tag: a separate file, fetched by portrait.js only with data-vitals.
+  {
+    input: join(sdk, 'src/vitals-chunk.ts'),
+    output: { file: join(sdkDist, 'portrait-vitals.js'), format: 'iife', strict: false },
+    plugins: browserPlugins(),
+  },
+  // npm plugin entries: @portrait/sdk/capture, /ecommerce, /vitals (the core never imports them).
+  {
+    input: { capture: join(sdk, 'src/capture/index.ts'), ecommerce: join(sdk, 'src/ecommerce.ts'), vitals: join(sdk, 'src/vitals.ts') },
+    external: ['web-vitals'],
+    output: [
+      { dir: sdkDist, format: 'es', entryFileNames: '[name].js', chunkFileNames: 'plugin-[name]-[hash].js' },
+      { dir: sdkDist, format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'plugin-[name]-[hash].cjs' },
+    ],
+    plugins: [resolve({ browser: true }), tsPlugin()],
   },
   // personalize.js (IIFE, also into worker/public) and the ESM build of @portrait/personalize.
   ...personalizeBuilds,
