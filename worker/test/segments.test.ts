@@ -286,4 +286,22 @@ describe("segments API", { timeout: 60_000 }, () => {
     expect(await memberIds(t, 'recent')).toEqual([]);
     expect(audienceEvents((await profileOf(t, 'lapsing')).events, 'recent')).toEqual(['Audience Entered', 'Audience Exited']);
   });
+
+  it('an anonymous member merged into a user keeps the membership once (no second Audience Entered)', async () => {
+    const t = await newTenant();
+    await api(t, 'POST', '/v1/segments', { id: 'pros', name: 'Pros', rule: { field: 'traits.plan', op: 'eq', value: 'pro' } });
+    const anon = uid('anon');
+    const user = uid('user');
+    await send(t, [{ type: 'identify', anonymousId: anon, traits: { plan: 'pro' } }]);
+    const before = await getProfile(`anonymous_id:${anon}`, t.secret);
+    expect(Object.keys(before.body.profile.portrait.segments)).toEqual(['pros']);
+    await send(t, [{ type: 'identify', userId: user, anonymousId: anon }]);
+    const merged = await until('merged profile re-evaluated', async () => {
+      const p = await profileOf(t, user);
+      return p.profile.portrait.traits.all.plan?.value === 'pro' && p.profile.mergeLog.length > 0 ? p : undefined;
+    });
+    expect(Object.keys(merged.profile.portrait.segments)).toEqual(['pros']);
+    await until('one member', async () => (await memberIds(t, 'pros')).join() === user);
+    expect(audienceEvents((await profileOf(t, user)).events, 'pros')).toEqual(['Audience Entered']);
+  });
 });

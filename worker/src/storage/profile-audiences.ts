@@ -138,11 +138,26 @@ export class ProfileAudiences {
 
   /**
    * After the state was rebuilt from the timeline (a merge): memberships carry over from the
-   * previous state (so nobody re-enters what they were in), computed traits are rebuilt
-   * on the next evaluation, and the D1 rows are rewritten.
+   * previous state and from the audience events that moved in with the other profile's
+   * history (the last one per segment says in or out), so nobody re-enters a segment they
+   * were already in. The next evaluation (index alarm) settles what the merged portrait
+   * matches; computed traits are rebuilt then, and the D1 rows rewritten.
    */
   afterRebuild(previous: unknown, rebuilt: unknown): void {
-    if (isProfileState(previous) && isProfileState(rebuilt)) rebuilt.segments = { ...previous.segments, ...rebuilt.segments };
+    if (isProfileState(rebuilt)) {
+      const moved: MembershipMap = {};
+      for (const row of this.sql.exec<{ body: string }>(
+        "SELECT body FROM events WHERE moved_from IS NOT NULL AND type = 'track' AND name IN (?, ?) AND message_id LIKE ? ORDER BY order_at, seq",
+        AUDIENCE_EVENTS[0], AUDIENCE_EVENTS[1], `${MESSAGE_PREFIX}%`,
+      )) {
+        const e = JSON.parse(row.body) as { event?: string; timestamp?: string; properties?: { audience_id?: unknown } };
+        const id = e.properties?.audience_id;
+        if (typeof id !== 'string') continue;
+        if (e.event === AUDIENCE_EVENTS[0]) moved[id] = { since: e.timestamp ?? new Date().toISOString() };
+        else delete moved[id];
+      }
+      rebuilt.segments = { ...moved, ...(isProfileState(previous) ? previous.segments : {}) };
+    }
     this.setMeta('computed_fp', '{}');
     this.setMeta('members_dirty', '1');
   }
