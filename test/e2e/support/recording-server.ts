@@ -96,6 +96,14 @@ export interface ScriptedResponse {
   path?: string;
 }
 
+/** Selects events, e.g. `named('Clicked')`. */
+export type EventFilter = (event: PortraitEvent) => boolean;
+
+/** Track events with one of these names (`named('A', 'B')`). */
+export function named(...names: string[]): EventFilter {
+  return (e) => e?.type === 'track' && names.includes(e.event);
+}
+
 export type RouteHandler = (req: RecordedRequest) => { status: number; body?: unknown; headers?: Record<string, string> } | Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>;
 
 export interface WaitOptions {
@@ -115,21 +123,25 @@ export interface RecordingServer {
   readonly requests: readonly RecordedRequest[];
   /** POST requests to an ingest route (every attempt, whatever the answer). */
   ingestRequests(): RecordedRequest[];
-  /** Every event of every ingest attempt, in arrival order (retries repeat events). */
-  sentEvents(): PortraitEvent[];
+  /**
+   * Every event of every ingest attempt, in arrival order (retries repeat events).
+   * Each event query takes an optional filter, e.g. `named('Clicked')`, to ignore
+   * what automatic capture sent alongside.
+   */
+  sentEvents(filter?: EventFilter): PortraitEvent[];
   /** Events stored (accepted the first time, valid), in arrival order. */
-  acceptedEvents(): PortraitEvent[];
+  acceptedEvents(filter?: EventFilter): PortraitEvent[];
   /**
    * messageIds of events in requests the server stored (answered 2xx, or stored and
    * then hung), with repeats: an event delivered twice shows twice.
    */
-  messageIds(): string[];
+  messageIds(filter?: EventFilter): string[];
   /** Distinct messageIds delivered (see `messageIds`). */
-  uniqueCount(): number;
+  uniqueCount(filter?: EventFilter): number;
   /** messageIds delivered in more than one request (see `messageIds`). */
-  duplicateIds(): string[];
+  duplicateIds(filter?: EventFilter): string[];
   /** Every messageId sent, any answer, with repeats. */
-  sentIds(): string[];
+  sentIds(filter?: EventFilter): string[];
   /** Queue scripted answers for the next POSTs to `/v1/*`. */
   script(...responses: ScriptedResponse[]): void;
   /** The next `n` POSTs answer like `response` (e.g. `{ status: 500 }`). */
@@ -144,8 +156,8 @@ export interface RecordingServer {
   setPage(path: string, content: string, contentType?: string): void;
   /** Resolves when `predicate(this)` is true, re-checked on every request event. */
   waitFor(predicate: (server: RecordingServer) => boolean, options?: WaitOptions): Promise<void>;
-  /** Resolves when at least `n` distinct messageIds were answered 2xx. */
-  waitForUnique(n: number, options?: WaitOptions): Promise<void>;
+  /** Resolves when at least `n` distinct messageIds (matching `options.filter`) were delivered. */
+  waitForUnique(n: number, options?: WaitOptions & { filter?: EventFilter }): Promise<void>;
   /** Resolves on the next recorded request matching `filter` (that arrives after the call). */
   nextRequest(filter?: (req: RecordedRequest) => boolean, options?: WaitOptions): Promise<RecordedRequest>;
   /** Forget recorded requests, scripts, seen ids and handlers (between tests). */
@@ -435,6 +447,7 @@ export async function startRecordingServer(): Promise<RecordingServer> {
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const port = (http.address() as AddressInfo).port;
 
+  const all: EventFilter = () => true;
   const answeredOk = () => requests.filter((r) => r.events.length > 0 && r.stored);
 
   const server: RecordingServer = {
@@ -443,23 +456,23 @@ export async function startRecordingServer(): Promise<RecordingServer> {
     url: (path) => `http://127.0.0.1:${port}${path.startsWith('/') ? path : `/${path}`}`,
     get requests() { return requests; },
     ingestRequests: () => requests.filter((r) => r.method === 'POST' && INGEST_PATHS.has(r.path)),
-    sentEvents: () => server.ingestRequests().flatMap((r) => r.events),
-    acceptedEvents: () => {
+    sentEvents: (filter = all) => server.ingestRequests().flatMap((r) => r.events.filter(filter)),
+    acceptedEvents: (filter = all) => {
       const out: PortraitEvent[] = [];
       for (const r of requests) {
         const ids = new Set(r.acceptedIds);
-        for (const e of r.events) if (ids.has(e.messageId)) out.push(e);
+        for (const e of r.events) if (ids.has(e.messageId) && filter(e)) out.push(e);
       }
       return out;
     },
-    messageIds: () => answeredOk().flatMap((r) => r.events.map((e) => e?.messageId)),
-    uniqueCount: () => new Set(server.messageIds()).size,
-    duplicateIds: () => {
+    messageIds: (filter = all) => answeredOk().flatMap((r) => r.events.filter(filter).map((e) => e?.messageId)),
+    uniqueCount: (filter) => new Set(server.messageIds(filter)).size,
+    duplicateIds: (filter) => {
       const counts = new Map<string, number>();
-      for (const id of server.messageIds()) counts.set(id, (counts.get(id) ?? 0) + 1);
+      for (const id of server.messageIds(filter)) counts.set(id, (counts.get(id) ?? 0) + 1);
       return [...counts].filter(([, n]) => n > 1).map(([id]) => id);
     },
-    sentIds: () => server.sentEvents().map((e) => e?.messageId),
+    sentIds: (filter) => server.sentEvents(filter).map((e) => e?.messageId),
     script: (...responses) => { scripts.push(...responses); },
     failNext: (n, response) => { for (let i = 0; i < n; i++) scripts.push({ ...response }); },
     pendingScript: () => scripts.length,
@@ -498,7 +511,7 @@ export async function startRecordingServer(): Promise<RecordingServer> {
       });
     },
     waitForUnique: (n, options = {}) =>
-      server.waitFor((s) => s.uniqueCount() >= n, { message: `waiting for ${n} distinct delivered messageIds`, ...options }),
+      server.waitFor((s) => s.uniqueCount(options.filter) >= n, { message: `waiting for ${n} distinct delivered messageIds${options.filter ? ' (filtered)' : ''}`, ...options }),
     nextRequest: (filter = () => true, options = {}) => {
       const from = seq;
       let found: RecordedRequest | undefined;

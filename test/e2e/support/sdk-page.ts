@@ -33,11 +33,17 @@ export interface SdkPageOptions {
   /** Host (collector origin) for the page; default the recording server. */
   host?: string;
   writeKey?: string;
+  /**
+   * `data-capture` of the script tag: absent = every automatic capture (page views,
+   * clicks, browsing), as a site gets by default; `'off'` = none; or a list.
+   */
+  capture?: string;
 }
 
 /** URL of an SDK fixture page on the recording server. */
 export function sdkPageUrl(server: RecordingServer, o: SdkPageOptions = {}): string {
   const q = new URLSearchParams(o.query);
+  if (o.capture !== undefined) q.set('capture', o.capture);
   if ((o.fixture ?? 'init') === 'init') {
     const options = { ...o.options } as PageInitOptions;
     if (o.writeKey) options.writeKey = o.writeKey;
@@ -171,6 +177,10 @@ export interface NetCall {
   keepalive: boolean;
   /** `Date.now()` in the page (follows `page.clock` when installed). */
   at: number;
+  /** `location.href` of the page that made the call. */
+  page: string;
+  /** messageIds in a JSON string body (`batch[].messageId` or `messageId`), when any. */
+  messageIds?: string[];
   /** Keepalive/beacon bytes in flight right after this call (including it). */
   inflightKeepalive: number;
   /** A call the browser refused (fetch rejected before an answer, or sendBeacon returned false). */
@@ -199,6 +209,16 @@ export async function installNetLog(target: { addInitScript: Page['addInitScript
         localStorage.setItem('__e2e_net', JSON.stringify(prev));
       } catch { /* the log must never break the page */ }
     };
+    const ids = (body: unknown): string[] | undefined => {
+      if (typeof body !== 'string') return undefined;
+      try {
+        const j = JSON.parse(body) as { batch?: Array<{ messageId?: string }>; messageId?: string };
+        if (Array.isArray(j.batch)) return j.batch.map((e) => String(e?.messageId));
+        return typeof j.messageId === 'string' ? [j.messageId] : undefined;
+      } catch {
+        return undefined;
+      }
+    };
     const size = (body: unknown): number => {
       if (typeof body === 'string') return new TextEncoder().encode(body).length;
       if (body instanceof Blob) return body.size;
@@ -211,7 +231,7 @@ export async function installNetLog(target: { addInitScript: Page['addInitScript
       const keepalive = !!init?.keepalive || (input instanceof Request && input.keepalive);
       const bytes = size(init?.body);
       if (keepalive) inflight += bytes;
-      const call: NetCall = { kind: 'fetch', url: String(input instanceof Request ? input.url : input), bytes, keepalive, at: Date.now(), inflightKeepalive: keepalive ? inflight : 0 };
+      const call: NetCall = { kind: 'fetch', url: String(input instanceof Request ? input.url : input), bytes, keepalive, at: Date.now(), page: location.href, messageIds: ids(init?.body), inflightKeepalive: keepalive ? inflight : 0 };
       log.push(call);
       save(call);
       const settle = () => { if (keepalive) inflight -= bytes; };
@@ -232,7 +252,7 @@ export async function installNetLog(target: { addInitScript: Page['addInitScript
         const ok = origBeacon(url, data);
         // A beacon has no completion signal: count it as in flight for the rest of the page.
         if (ok) inflight += bytes;
-        const call: NetCall = { kind: 'beacon', url: String(url), bytes, keepalive: true, at: Date.now(), inflightKeepalive: inflight, refused: !ok };
+        const call: NetCall = { kind: 'beacon', url: String(url), bytes, keepalive: true, at: Date.now(), page: location.href, messageIds: ids(data), inflightKeepalive: inflight, refused: !ok };
         log.push(call);
         save(call);
         return ok;

@@ -3,9 +3,10 @@ import { launchBrowser, type TestBrowser, type TestContext } from './browser';
 import { startRecordingServer, type RecordingServer } from './recording-server';
 
 /**
- * The usual e2e file setup in one call: one Chromium and one recording server per
- * file (beforeAll), a fresh browser context per test (beforeEach), the context closed
- * and the server reset after each test, everything stopped after the file.
+ * The usual e2e file setup in one call: one Chromium per file (beforeAll); a fresh
+ * browser context and a fresh recording server per test (beforeEach), both closed after
+ * the test. A server per test (new port, so a new origin) keeps a late keepalive/beacon
+ * request of a closing tab of one test out of the next test's records.
  *
  * @example
  * const env = useE2E();
@@ -27,19 +28,19 @@ export function useE2E(): E2E {
   let server: RecordingServer | undefined;
   let ctx: TestContext | undefined;
   beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startRecordingServer()]);
+    browser = await launchBrowser();
   });
   beforeEach(async () => {
-    ctx = await browser!.newContext();
+    [ctx, server] = await Promise.all([browser!.newContext(), startRecordingServer()]);
   });
   afterEach(async () => {
     await ctx?.close();
+    await server?.close();
     ctx = undefined;
-    server?.reset();
+    server = undefined;
   });
   afterAll(async () => {
     await browser?.close();
-    await server?.close();
   });
   const need = <T>(v: T | undefined, what: string): T => {
     if (!v) throw new Error(`useE2E: ${what} is only available inside a test (after beforeAll/beforeEach)`);
