@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { useE2E } from './support/use-e2e';
+import { sdkReady, tracks, waitTracks } from './fixtures/capture/events';
+
+const env = useE2E();
+const chunkRequested = (page: import('playwright-core').Page) =>
+  page.evaluate(() => performance.getEntriesByType('resource').some((r) => r.name.includes('portrait-vitals.js')));
+
+describe('web vitals in Chromium', () => {
+  it('a page with data-vitals reports LCP, INP, CLS, FCP and TTFB once each, with ratings', async () => {
+    const page = await env.ctx.newPage();
+    await page.goto(env.server.url('/fixtures/capture/article.html?vitalsAttr=data-vitals'));
+    await sdkReady(page);
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('portrait-vitals.js')));
+    await page.click('#like'); // an interaction: INP, and LCP is final
+    await page.mouse.wheel(0, 300);
+    await page.goto(env.server.url('/blank.html')); // hidden: CLS and INP are final
+    await waitTracks(env.server, 'Web Vital', 5);
+
+    const metrics = tracks(env.server, 'Web Vital').map((e) => e.properties!);
+    expect(metrics.map((m) => m.metric).sort()).toEqual(['CLS', 'FCP', 'INP', 'LCP', 'TTFB']);
+    for (const m of metrics) {
+      expect(['good', 'needs-improvement', 'poor']).toContain(m.rating);
+      expect(typeof m.value).toBe('number');
+      expect(m.value as number).toBeGreaterThanOrEqual(0);
+      expect(m).toMatchObject({ id: expect.any(String), navigation_type: expect.any(String) });
+    }
+    expect(metrics.find((m) => m.metric == 'LCP')!.value as number).toBeGreaterThan(0);
+    expect(new URL(tracks(env.server, 'Web Vital')[0].context!.page!.url!).pathname).toBe('/fixtures/capture/article.html');
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('without data-vitals the chunk is never fetched; with required consent not before the grant', async () => {
+    const page = await env.ctx.newPage();
+    await page.goto(env.server.url('/fixtures/capture/article.html'));
+    await sdkReady(page);
+    await page.click('#like');
+    expect(await chunkRequested(page)).toBe(false);
+    expect(await page.evaluate(() => typeof (window as unknown as { portrait: { ecommerce?: unknown } }).portrait.ecommerce)).toBe('object');
+
+    await page.goto(env.server.url('/fixtures/capture/article.html?vitalsAttr=data-vitals%20data-consent%3Drequired'));
+    await sdkReady(page);
+    await page.click('#like');
+    expect(await chunkRequested(page)).toBe(false);
+    await page.evaluate(() => (window as unknown as { portrait: { consent: { grant(): void } } }).portrait.consent.grant());
+    await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('portrait-vitals.js')));
+  });
+});
