@@ -113,6 +113,11 @@ describe("segments API", { timeout: 60_000 }, () => {
     expect((await api(t, 'DELETE', '/v1/segments/pro-plan')).status).toBe(404);
     expect((await api(t, 'GET', '/v1/segments')).body.data.map((s: Json) => s.id)).toEqual(['big-spenders']);
     expect((await SELF.fetch(`${ORIGIN}/v1/segments`)).status).toBe(401);
+    const doc = (await (await SELF.fetch(`${ORIGIN}/v1/openapi.json`)).json()) as Json;
+    expect(doc.paths['/v1/segments'].post.operationId).toBe('createSegment');
+    expect(doc.paths['/v1/segments/{id}'].patch.operationId).toBe('updateSegment');
+    expect(doc.paths['/v1/segments/{id}/profiles'].get.operationId).toBe('listSegmentProfiles');
+    expect(doc.paths['/v1/computed-traits/{id}'].put.operationId).toBe('replaceComputedTrait');
   });
 
   it('every operator works end to end: backfilled members, counts and member lists', async () => {
