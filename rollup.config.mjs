@@ -18,14 +18,14 @@ const root = dirname(fileURLToPath(import.meta.url));
 const sdk = join(root, 'packages/sdk');
 export const sdkDist = join(sdk, 'dist');
 
-/** TypeScript for the browser: ES2020 (Safari 14+, Chrome 80+, Firefox 74+). */
+/** TypeScript for the browser: ES2021 (Safari 14+, Chrome 85+, Firefox 79+). */
 export const tsPlugin = () =>
   typescript({
     tsconfig: false,
     include: ['packages/*/src/**/*.ts'],
     exclude: ['**/*.test.ts'],
     compilerOptions: {
-      target: 'ES2020',
+      target: 'ES2021',
       module: 'ESNext',
       moduleResolution: 'bundler',
       strict: true,
@@ -38,7 +38,7 @@ export const tsPlugin = () =>
 /** Minifier settings: properties starting with one underscore are internal and get mangled. */
 export const terserPlugin = () =>
   terser({
-    ecma: 2020,
+    ecma: 2021,
     compress: { passes: 3, unsafe_arrows: true, pure_getters: true, unsafe: true },
     mangle: { properties: { regex: /^_[^_]/ } },
     format: { comments: false },

@@ -56,7 +56,6 @@ export const createPortrait = (): Portrait => {
   let aid = '';
   let uid: string | undefined;
   let tab = '';
-  let held: PortraitEvent[] = [];
   let started = 0;
   // Bumped by a purge: work started before it (a flush awaiting the network) must not touch anything after.
   let gen = 0;
@@ -102,7 +101,6 @@ export const createPortrait = (): Portrait => {
 
   const purge = () => {
     gen++;
-    held = [];
     fly.clear();
     started = attempt = until = 0;
     clearTimeout(timer);
@@ -113,19 +111,16 @@ export const createPortrait = (): Portrait => {
     uid = undefined;
   };
 
-  // Consent allows storage: persist ids, pick up earlier visits' events, queue what was held.
+  // Consent allows storage: write the events held in memory (now carrying the granted
+  // consent), persist the ids, pick up what earlier visits left.
   const start = () => {
-    if (!started) {
-      started = 1;
-      Q._open();
-      lsSet('aid', aid);
-      if (uid) lsSet('uid', uid);
-      sched(o!.flushInterval);
-    }
-    for (const e of held.splice(0)) {
-      e.context!.consent = consentContext();
-      admit(e, size(JSON.stringify(e)));
-    }
+    if (started) return;
+    started = 1;
+    for (const x of Q._mine()) x._e.context!.consent = consentContext();
+    Q._open();
+    lsSet('aid', aid);
+    if (uid) lsSet('uid', uid);
+    sched(o!.flushInterval);
   };
 
   // `granted`: the categories granted ([] = denied), or null while the visitor has not decided.
@@ -189,12 +184,9 @@ export const createPortrait = (): Portrait => {
     }
     if (!bytes || bytes > LIMITS.eventBytes) return fail('rejected', bytes ? 'event over 32 KB' : 'event not JSON', { messageIds: [e.messageId] });
     emit('event', e);
-    if (ok()) {
-      if (!started || held.length) start();
-      admit(e, bytes);
-    } else if (held.push(e) > o!.maxQueueEvents) {
-      fail('evicted', 'queue full', { messageIds: [held.shift()!.messageId] });
-    }
+    // Before consent the queue stays in memory (bounded like the stored one); it is written on grant.
+    if (ok()) start();
+    admit(e, bytes);
   };
 
   // Sends one batch; true when it left the queue (acknowledged or dropped), false to stop and retry later.
@@ -344,7 +336,7 @@ export const createPortrait = (): Portrait => {
       if (ok()) lsSet('aid', aid);
     }),
     flush() {
-      if (ok() && held.length) start();
+      if (ok()) start();
       return busy ? busy.then(run) : run();
     },
     on(name, cb) {

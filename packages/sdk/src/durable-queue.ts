@@ -13,9 +13,12 @@ export interface QueueEntry {
 }
 
 export interface DurableQueue {
-  /** Storage is allowed (consent): IndexedDB may be opened from now on. */
+  /** Storage is allowed (consent): write what is held in memory, and every later entry. */
   _open(): void;
-  /** Queue an entry: kept in memory at once, written to IndexedDB in a microtask (one transaction per burst). */
+  /**
+   * Queue an entry: kept in memory at once and, once open, written to IndexedDB in a
+   * microtask (one transaction per burst). Before `_open()` it stays in memory only.
+   */
   _add(entry: QueueEntry): void;
   /** Keys of every queued event (all tabs), oldest first. */
   _keys(): Promise<QueueKey[]>;
@@ -63,13 +66,18 @@ export const createDurableQueue = (dbName: string, onFail: (error: unknown) => v
     const e = epoch;
     written = written.then((): unknown => e === epoch && idb('readwrite', (os) => (fn(os), promisifyRequest(os.transaction))));
   };
+  const save = () => write((os) => pending.splice(0).forEach((x) => os.put(x._e, x._k)));
   const ids = (ks: QueueKey[]) => new Set(ks.map((k) => k[1]));
 
   const q: DurableQueue = {
-    _open: () => void (open = 1),
+    _open() {
+      open = 1;
+      pending = [...mem];
+      save();
+    },
     _add(entry) {
       mem.push(entry);
-      if (pending.push(entry) < 2) write((os) => pending.splice(0).forEach((x) => os.put(x._e, x._k)));
+      if (open && store !== 0 && pending.push(entry) < 2) save();
     },
     async _keys() {
       await written;

@@ -1,0 +1,44 @@
+import { createPortrait } from './create-portrait';
+import type { Portrait } from './types';
+
+declare global {
+  interface Window {
+    portrait: Portrait;
+  }
+}
+
+/**
+ * Boots the script-tag build: creates the SDK as `window.portrait`, lets `install`
+ * add plugins, replays the calls the stub snippet queued (in order), then starts
+ * the SDK from the tag's data attributes: `data-write-key` (without it, call
+ * `portrait.init()` yourself), `data-host` (default: the origin the script came
+ * from), `data-consent` (`required` | `optional`, default `optional`), `data-debug`.
+ * Plugins are set up by `init`, after the replayed calls (so a queued `identify`
+ * or `consent.grant` comes before the first automatic page view).
+ */
+export const startScriptTag = (install?: (p: Portrait, tag: HTMLScriptElement | null) => void): void => {
+  const tag = document.currentScript as HTMLScriptElement | null;
+  const data = tag?.dataset || {};
+  // The stub snippet makes window.portrait an array of [method, arguments] (method may be 'consent.grant').
+  const stub = window.portrait as unknown;
+  const p = (window.portrait = createPortrait());
+  install?.(p, tag);
+  if (Array.isArray(stub)) {
+    for (const [m, args] of stub as [string, unknown[]][]) {
+      const [a, b] = m.split('.');
+      try {
+        ((b ? p[a as 'consent'] : p) as unknown as Record<string, (...x: unknown[]) => unknown>)[b || a](...args);
+      } catch {
+        /* an unknown method in the stub queue: skip it, keep the rest */
+      }
+    }
+  }
+  if (data.writeKey) {
+    p.init({
+      writeKey: data.writeKey,
+      host: data.host || new URL(tag!.src).origin,
+      consent: data.consent as 'required' | 'optional' | undefined,
+      debug: data.debug != null,
+    });
+  }
+};
