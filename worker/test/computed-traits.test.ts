@@ -69,6 +69,9 @@ describe('computed traits API', { timeout: 60_000 }, () => {
     expect(replaced.status).toBe(200);
     expect(replaced.body).toMatchObject({ key: 'orders60', windowDays: 60 });
     expect((await api(t, 'GET', '/v1/computed-traits')).body.data.map((d: Json) => d.id)).toEqual(['orders-30d']);
+    const clash = await api(t, 'POST', '/v1/computed-traits', { id: 'other', name: 'Other', key: 'orders60', type: 'count', event: 'Signed Up' });
+    expect(clash.status).toBe(409);
+    expect(clash.body.error.message).toContain('orders-30d');
     expect((await api(t, 'DELETE', '/v1/computed-traits/orders-30d')).status).toBe(200);
     expect((await api(t, 'GET', '/v1/computed-traits/orders-30d')).status).toBe(404);
 

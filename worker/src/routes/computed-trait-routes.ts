@@ -28,6 +28,20 @@ const TRAIT_SCHEMA: Schema = {
   },
 };
 const BODY_SCHEMA: Schema = { ...TRAIT_SCHEMA, required: ['name', 'type', 'event'] };
+/** Computed traits are updated with every matching event: the count stays bounded. */
+export const MAX_COMPUTED_TRAITS_PER_TENANT = 100;
+
+/** 409 when another trait already writes `key` into the portrait, or when the workspace is full. */
+async function assertCanSave(db: D1Database, tenantId: string, def: ComputedTraitDefinition, creating: boolean): Promise<void> {
+  const others = (await listComputedTraits(db, tenantId)).filter((r) => r.id !== def.id);
+  const key = def.key ?? def.id;
+  const clash = others.find((r) => (r.definition.key ?? r.definition.id) === key);
+  if (clash) throw httpError(409, 'computed_trait_key_taken', `Computed trait "${clash.id}" already uses the key "${key}"; choose another key.`);
+  if (creating && others.length >= MAX_COMPUTED_TRAITS_PER_TENANT) {
+    throw httpError(409, 'too_many_computed_traits', `A workspace has at most ${MAX_COMPUTED_TRAITS_PER_TENANT} computed traits; delete one you no longer use first.`);
+  }
+}
+
 const err = (description: string) => ({ description, schema: { $ref: '#/components/schemas/Error' } as Schema });
 const ID_PARAM = { name: 'id', in: 'path' as const, description: 'Computed trait id.', schema: { type: 'string' } };
 
@@ -84,6 +98,7 @@ export function computedTraitRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEn
       const body = await readJsonObject(c.req.raw);
       const id = typeof body.id === 'string' ? body.id : typeof body.name === 'string' ? slugId(body.name) : '';
       const { name, def } = parseBody(body, id);
+      await assertCanSave(c.env.DB, tenantId, def, true);
       const created = await createComputedTrait(c.env.DB, tenantId, name, def);
       if (!created) throw httpError(409, 'computed_trait_exists', `A computed trait with id "${id}" exists; choose another id or update it with PUT /v1/computed-traits/${id}.`);
       await definitionsChanged(c.env, tenantId);
@@ -114,6 +129,7 @@ export function computedTraitRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEn
       if (body.id !== undefined && body.id !== id) throw invalidDefinition('invalid_computed_trait', 'computed trait', [{ path: 'id', message: 'the id is in the path and cannot change' }]);
       const { name, def } = parseBody(body, id);
       let status: 200 | 201 = 200;
+      await assertCanSave(c.env.DB, tenantId, def, !(await getComputedTrait(c.env.DB, tenantId, id)));
       let saved = await updateComputedTrait(c.env.DB, tenantId, name, def);
       if (!saved) {
         saved = await createComputedTrait(c.env.DB, tenantId, name, def);

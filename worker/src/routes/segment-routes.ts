@@ -29,6 +29,16 @@ const BODY_SCHEMA: Schema = {
   required: ['name', 'rule'],
   properties: { id: { type: 'string', pattern: '^[A-Za-z0-9_.:-]{1,100}$', description: 'Defaults to a slug of the name.' }, name: { type: 'string', maxLength: 200 }, rule: RULE_SCHEMA },
 };
+/** Every segment is evaluated after each event a profile receives: the count stays bounded. */
+export const MAX_SEGMENTS_PER_TENANT = 500;
+
+async function assertRoomForSegment(db: D1Database, tenantId: string): Promise<void> {
+  const row = await db.prepare('SELECT count(*) AS n FROM segments WHERE tenant_id = ?').bind(tenantId).first<{ n: number }>();
+  if ((row?.n ?? 0) >= MAX_SEGMENTS_PER_TENANT) {
+    throw httpError(409, 'too_many_segments', `A workspace has at most ${MAX_SEGMENTS_PER_TENANT} segments; delete one you no longer use first.`);
+  }
+}
+
 const err = (description: string) => ({ description, schema: { $ref: '#/components/schemas/Error' } as Schema });
 const ID_PARAM = { name: 'id', in: 'path' as const, description: 'Segment id.', schema: { type: 'string' } };
 
@@ -62,7 +72,7 @@ export function segmentRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEnv> {
     method: 'post', path: '/v1/segments', operationId: 'createSegment', tags: ['Segments'], auth: 'secret', use: [auth],
     summary: 'Create a segment (starts a backfill over existing profiles)',
     requestBody: { description: 'The segment.', contentType: ['application/json'], schema: BODY_SCHEMA },
-    responses: { 201: { description: 'Created.', schema: SEGMENT_SCHEMA }, 400: err('Invalid segment; the message names each offending path.'), 409: err('The id is taken.') },
+    responses: { 201: { description: 'Created.', schema: SEGMENT_SCHEMA }, 400: err('Invalid segment; the message names each offending path.'), 409: err('The id is taken, or the workspace has the maximum number of segments.') },
     handler: async function createSegmentRoute(c) {
       const tenantId = c.get('tenantId');
       const body = await readJsonObject(c.req.raw);
@@ -70,6 +80,7 @@ export function segmentRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEnv> {
       const errors = validateSegmentDefinition(def);
       if (errors.length) throw invalidDefinition('invalid_segment', 'segment', errors);
       const name = (def.name as string).trim();
+      await assertRoomForSegment(c.env.DB, tenantId);
       const created = await createSegment(c.env.DB, tenantId, { id: def.id as string, name, rule: def.rule as SegmentRule });
       if (!created) throw httpError(409, 'segment_exists', `A segment with id "${String(def.id)}" exists; choose another id or update it with PUT /v1/segments/${String(def.id)}.`);
       await definitionsChanged(c.env, tenantId);
@@ -112,6 +123,7 @@ export function segmentRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEnv> {
         if (partial) throw httpError(404, 'not_found', 'No segment with this id.');
         const idErrors = validateSegmentDefinition({ id, name: patch.name, rule: patch.rule });
         if (idErrors.length) throw invalidDefinition('invalid_segment', 'segment', idErrors);
+        await assertRoomForSegment(c.env.DB, tenantId);
         saved = await createSegment(c.env.DB, tenantId, { id, name: patch.name as string, rule: patch.rule as SegmentRule });
         if (!saved) throw httpError(409, 'segment_exists', 'The segment was created concurrently; retry.');
         status = 201;
