@@ -2,8 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import type { AppEnv } from '../app-env';
 import { httpError } from './error-handler';
 
-/** Requests per minute per secret key (or per IP when no key is sent), unless RATE_MARKETER_PER_MIN says otherwise. */
-export const DEFAULT_MARKETER_PER_MIN = 600;
+/** Requests per minute per secret key (or per IP when no key is sent): 100/s like Segment's Profile API, unless RATE_MARKETER_PER_MIN says otherwise. */
+export const DEFAULT_MARKETER_PER_MIN = 6_000;
 
 const buckets = new Map<string, { tokens: number; at: number }>();
 
