@@ -1,0 +1,56 @@
+/**
+ * Capture plugin sizes (issue 3), gzip -9 bytes, built with the SDK's own rollup
+ * settings (rollup.config.mjs `browserPlugins`):
+ * - what the capture plugins add to dist/portrait.js (script-tag build minus a
+ *   core-only build of the same entry);
+ * - each plugin alone, minified, as an npm user who imports only it would pay;
+ * - dist/portrait-vitals.js, the lazily loaded web-vitals chunk (never in portrait.js).
+ * The full script-tag budget (6,000) and the minimal npm import are checked by sdk-size.mjs.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { rollup } from 'rollup';
+import { browserPlugins } from '../../rollup.config.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const src = join(root, 'packages/sdk/src');
+const gz = (code) => gzipSync(code, { level: 9 }).length;
+
+/** Minified IIFE of a small entry module given as source text. */
+async function size(code) {
+  const id = '\0capture-size-entry';
+  const bundle = await rollup({
+    input: id,
+    onwarn: () => {},
+    plugins: [{ name: 'entry', resolveId: (s) => (s === id ? id : null), load: (s) => (s === id ? code : null) }, ...browserPlugins()],
+  });
+  const { output } = await bundle.generate({ format: 'iife', strict: false });
+  await bundle.close();
+  return gz(output[0].code);
+}
+
+export async function run() {
+  const rows = [];
+  const core = await size(`import { startScriptTag } from ${JSON.stringify(join(src, 'script-tag.ts'))}; startScriptTag();`);
+  const full = gz(readFileSync(join(root, 'packages/sdk/dist/portrait.js')));
+  rows.push({ name: 'portrait.js: core alone (same entry, no capture)', value: core, unit: 'B gzip', ok: true });
+  rows.push({ name: 'portrait.js: added by the capture plugins', value: full - core, unit: 'B gzip', ok: true });
+  const plugins = [
+    ['clicks', 'capture/clicks.ts'],
+    ['pages', 'capture/pages.ts'],
+    ['browsing', 'capture/browsing.ts'],
+    ['sessions', 'capture/sessions.ts'],
+    ['campaigns', 'capture/campaigns.ts'],
+    ['ecommerce', 'ecommerce.ts'],
+    ['vitalsLoader', 'vitals-loader.ts'],
+  ];
+  for (const [name, file] of plugins) {
+    const value = await size(`import { ${name} } from ${JSON.stringify(join(src, file))}; window.__p = ${name}('x');`);
+    rows.push({ name: `plugin alone: ${name}`, value, unit: 'B gzip', ok: true });
+  }
+  const vitals = gz(readFileSync(join(root, 'packages/sdk/dist/portrait-vitals.js')));
+  rows.push({ name: 'portrait-vitals.js (lazy web-vitals chunk)', value: vitals, unit: 'B gzip', budget: 4000, ok: vitals <= 4000 });
+  return rows;
+}
