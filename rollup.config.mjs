@@ -86,7 +86,11 @@ export default [
   // Web vitals for the script tag: a separate file, fetched by portrait.js only with data-vitals.
   {
     input: join(sdk, 'src/vitals-chunk.ts'),
-    output: { file: join(sdkDist, 'portrait-vitals.js'), format: 'iife', strict: false },
+    output: [
+      { file: join(sdkDist, 'portrait-vitals.js'), format: 'iife', strict: false },
+      // Next to portrait.js in the collector's static assets (portrait.js loads it from its own folder).
+      { file: join(root, 'worker/public/portrait-vitals.js'), format: 'iife', strict: false },
+    ],
     plugins: browserPlugins(),
   },
   // npm plugin entries: @portrait/sdk/capture, /ecommerce, /vitals (the core never imports them).
