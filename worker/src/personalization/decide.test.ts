@@ -41,6 +41,13 @@ describe('decide', () => {
     expect(run({ inAudience: () => false }).slots.hero).toBeNull();
   });
 
+  it('keeps a slot named "__proto__" a plain key', () => {
+    const r = run({ slots: ['__proto__', 'hero'] });
+    expect(Object.getPrototypeOf(r.slots)).toBe(Object.prototype);
+    expect(Object.keys(r.slots)).toEqual(['__proto__', 'hero']);
+    expect(r.slots.hero?.campaign).toBe('c1');
+  });
+
   it('lets the higher priority campaign take the slot and falls through when it is not eligible', () => {
     const low = campaign({ id: 'low', priority: 1 });
     const high = campaign({ id: 'high', priority: 5, audience: { segment: 'vip' } });

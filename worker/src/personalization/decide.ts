@@ -78,31 +78,33 @@ export interface DecideResult {
  * // => { slots: { hero: { campaign: 'c1', variant: 'v2', holdout: false, content: {...} } }, newAssignments: [...] }
  */
 export function decide(input: DecideInput): DecideResult {
-  const result: DecideResult = { slots: {}, newAssignments: [] };
+  const slots = new Map<string, SlotDecision>();
+  const newAssignments: DecideResult['newAssignments'] = [];
   const ordered = [...input.campaigns].sort(byPriority);
   for (const slot of input.slots) {
-    if (Object.prototype.hasOwnProperty.call(result.slots, slot)) continue;
-    result.slots[slot] = null;
+    if (slots.has(slot)) continue;
+    slots.set(slot, null);
     for (const campaign of ordered) {
       if (campaign.slot !== slot || !isLive(campaign, input.now)) continue;
       if (isCapped(campaign, input.history, input.now)) continue;
       if (!input.inAudience(campaign.audience)) continue;
       const previous = input.history?.assignments?.[campaign.id];
       if (inHoldout(input.tenant, campaign, input.visitorId)) {
-        if (previous !== HOLDOUT) result.newAssignments.push({ campaign: campaign.id, arm: HOLDOUT });
-        result.slots[slot] = { campaign: campaign.id, variant: null, holdout: true };
+        if (previous !== HOLDOUT) newAssignments.push({ campaign: campaign.id, arm: HOLDOUT });
+        slots.set(slot, { campaign: campaign.id, variant: null, holdout: true });
         break;
       }
       let variant = campaign.variants.find((v) => v.id === previous);
       if (!variant) {
         variant = campaign.variants[thompsonPick(campaign.variants.map((v) => input.stats?.[campaign.id]?.[v.id]), input.random)];
-        result.newAssignments.push({ campaign: campaign.id, arm: variant.id });
+        newAssignments.push({ campaign: campaign.id, arm: variant.id });
       }
-      result.slots[slot] = { campaign: campaign.id, variant: variant.id, holdout: false, content: resolveContent(variant.content, input.data) };
+      slots.set(slot, { campaign: campaign.id, variant: variant.id, holdout: false, content: resolveContent(variant.content, input.data) });
       break;
     }
   }
-  return result;
+  // fromEntries defines own properties: a slot named "__proto__" stays a plain key.
+  return { slots: Object.fromEntries(slots), newAssignments };
 }
 
 /** Active, and `now` inside [startAt, endAt). */

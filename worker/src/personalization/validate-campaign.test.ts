@@ -105,6 +105,11 @@ describe('validateCampaign', () => {
     expect(errorsOf({ ...base, name: 'n'.repeat(121) })[0].field).toBe('name');
   });
 
+  it('names unknown fields instead of ignoring a typo', () => {
+    expect(errorsOf({ ...base, holdoutShare: 0.2 })).toEqual([{ field: 'holdoutShare', message: expect.stringMatching(/not a campaign field/) }]);
+    expect(errorsOf({ ...base, variants: [{ content: { headline: 'x' }, html: '<b>x</b>' }] })[0].field).toBe('variants[0].html');
+  });
+
   it('reports every problem at once', () => {
     const errors = errorsOf({ slot: 'bad slot!', holdout: 0.9, goal: {}, variants: [], status: 'live', priority: 1.5, frequencyCap: { impressions: 0 }, startAt: 'tomorrow' });
     expect(errors.map((e) => e.field).sort()).toEqual(['frequencyCap.impressions', 'goal.event', 'holdout', 'name', 'priority', 'slot', 'startAt', 'status', 'variants'].sort());

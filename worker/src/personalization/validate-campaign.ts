@@ -20,6 +20,9 @@ export const CAMPAIGN_LIMITS = {
   ruleBytes: 8 * 1024,
 } as const;
 
+/** Top-level fields a campaign may hold. */
+export const CAMPAIGN_FIELDS: readonly string[] = ['name', 'slot', 'audience', 'variants', 'holdout', 'goal', 'startAt', 'endAt', 'priority', 'frequencyCap', 'status'];
+
 export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['draft', 'active', 'paused', 'archived'];
 
 /** Pattern per theme token: colours as hex, radius in px, alignment keywords. */
@@ -68,6 +71,9 @@ export function validateCampaign(
   };
   if (!isObj(input)) return { ok: false, errors: [{ field: '(body)', message: 'must be a JSON object' }] };
   const fields = options.fields ?? PLACEHOLDER_FIELDS;
+  for (const k of Object.keys(input)) {
+    if (!CAMPAIGN_FIELDS.includes(k)) fail(k, `is not a campaign field; use ${CAMPAIGN_FIELDS.join(', ')}`);
+  }
 
   const name = plainText(input.name, 'name', CAMPAIGN_LIMITS.name, true, fail);
   let slot: string | undefined;
@@ -178,6 +184,12 @@ function readVariants(v: unknown, fields: readonly string[], fail: Fail): Varian
       bad = true;
       fail(at, 'must be an object with "content"');
       return;
+    }
+    for (const k of Object.keys(item)) {
+      if (!['id', 'name', 'content'].includes(k)) {
+        bad = true;
+        fail(`${at}.${k}`, 'is not a variant field; use id, name, content');
+      }
     }
     const id = item.id === undefined ? `v${i + 1}` : item.id;
     if (typeof id !== 'string' || !ID.test(id)) {

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../app-env';
 import { errorBody, httpError } from '../middleware/error-handler';
+import { marketerRateLimit } from '../middleware/marketer-rate-limit';
 import { secretKeyAuth } from '../middleware/secret-key-auth';
 import { campaignReport } from '../personalization/campaign-report';
 import type { FieldError } from '../personalization/campaign-types';
@@ -15,12 +16,14 @@ const MAX_BODY_BYTES = 64 * 1024;
  * Marketer API for personalization campaigns (secret key):
  * `POST /v1/campaigns`, `GET /v1/campaigns`, `GET|PUT|PATCH|DELETE /v1/campaigns/:id`,
  * `GET /v1/campaigns/:id/report?bucketHours=24`. Invalid campaigns get 400 with every
- * problem named by field (`error.details[].path`); another tenant's campaign is a 404.
+ * problem named by field (`error.details[].path`); another tenant's campaign is a 404;
+ * requests are rate-limited like the rest of the marketer API (429 + Retry-After).
  */
 export function campaignRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use('/v1/campaigns', secretKeyAuth());
-  app.use('/v1/campaigns/*', secretKeyAuth());
+  // Rate-limited per key (or per IP without one) before the key is even looked up.
+  app.use('/v1/campaigns', marketerRateLimit(), secretKeyAuth());
+  app.use('/v1/campaigns/*', marketerRateLimit(), secretKeyAuth());
 
   app.post('/v1/campaigns', async function createCampaignRoute(c) {
     const campaign = await createCampaign(c.env.DB, c.get('tenantId'), validated(await readObject(c.req.raw)));

@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { IngestError } from '../ingest/ingest-error';
+import { takeToken } from '../middleware/marketer-rate-limit';
 import { parseJsonBody } from '../ingest/parse-json-body';
 import { readBodyCapped } from '../ingest/read-body-capped';
 import type { Audience } from '../personalization/campaign-types';
@@ -16,6 +17,9 @@ import { activeCampaigns, armStats, saveAssignments, visitorHistory } from '../s
 import { ensureDevTenant } from '../storage/dev-tenant';
 import { lookupKey } from '../storage/key-store';
 import { readProfileByKey } from '../storage/profile-store';
+
+/** Decisions per minute per client IP and tenant (a page view asks once); RATE_DECIDE_PER_MIN overrides, "0" turns it off. */
+export const DECIDE_PER_IP_PER_MIN = 1200;
 
 /**
  * `POST /v1/decide` (write key, as Basic user or `writeKey` in the text/plain JSON body):
@@ -73,6 +77,9 @@ async function handleDecide(c: Context<AppEnv>): Promise<Response> {
     throw new IngestError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this write key.`);
   }
   const tenantId = record.tenantId;
+  const perMinute = Number((env as unknown as Record<string, unknown>).RATE_DECIDE_PER_MIN ?? DECIDE_PER_IP_PER_MIN);
+  const wait = takeToken(`d|${tenantId}|${c.req.header('cf-connecting-ip') ?? 'unknown'}`, Number.isFinite(perMinute) ? perMinute : DECIDE_PER_IP_PER_MIN);
+  if (wait > 0) throw new IngestError(429, 'rate_limited', `Too many decision requests from this address. Retry after ${wait} s.`, wait);
 
   const slots: Record<string, SlotDecision> = Object.fromEntries(req.slots.map((s) => [s, null]));
   const campaigns = (await activeCampaigns(env.DB, tenantId, now)).filter((k) => req.slots.includes(k.slot));
