@@ -3,6 +3,7 @@ import type { TrackEvent } from '@portrait/protocol';
 import {
   flush, idbMessageIds, installNetLog, netCalls, openSdkPage, sdkReports, trackMany, waitForIdbEvents, waitForSdk, waitForSdkError,
 } from './support/sdk-page';
+import { named } from './support/recording-server';
 import { useE2E } from './support/use-e2e';
 
 /**
@@ -41,18 +42,19 @@ describe('SDK delivery (real Chromium, recording server)', () => {
     expect(env.server.requests).toHaveLength(0);
 
     await env.ctx.context.setOffline(false);
-    await env.server.waitForUnique(200);
+    await env.server.waitForUnique(200, { filter: named('Offline') });
     await flush(page);
 
     expect(env.server.duplicateIds()).toEqual([]);
-    expect(env.server.sentIds()).toHaveLength(200);
-    expect(indexes(env.server.acceptedEvents())).toEqual(range(200));
+    expect(env.server.sentIds(named('Offline'))).toHaveLength(200);
+    expect(indexes(env.server.acceptedEvents(named('Offline')))).toEqual(range(200));
     expect(env.ctx.errors.pageErrors).toEqual([]);
   });
 
   it('envelope: Segment fields and context from the real browser; ids persist across reloads; reset starts a new anonymous id', async () => {
     const page = await env.ctx.newPage();
-    await openSdkPage(page, env.server);
+    // Only the calls below (no automatic page view), so the events can be told apart.
+    await openSdkPage(page, env.server, { capture: 'off' });
     await page.evaluate(() => {
       const p = (window as unknown as W).portrait;
       p.page();
@@ -129,13 +131,13 @@ describe('SDK delivery (real Chromium, recording server)', () => {
 
     // Sent by the SDK's own batch timer, as on a real page.
     await trackMany(page, 3, 'Retried');
-    await env.server.waitForUnique(3, { timeout: 30_000 });
+    await env.server.waitForUnique(3, { timeout: 30_000, filter: named('Retried') });
 
     const attempts = env.server.ingestRequests();
     expect(attempts.map((r) => r.status)).toEqual([500, 500, 500, 200]);
     const idsOf = (i: number) => attempts[i].events.map((e) => e.messageId).sort();
     for (let i = 1; i < 4; i++) expect(idsOf(i)).toEqual(idsOf(0));
-    expect(env.server.acceptedEvents()).toHaveLength(3);
+    expect(env.server.acceptedEvents(named('Retried'))).toHaveLength(3);
     expect(env.server.duplicateIds()).toEqual([]);
 
     const waits = [1, 2, 3].map((i) => attempts[i].receivedAt - attempts[i - 1].answeredAt!);
@@ -164,7 +166,7 @@ describe('SDK delivery (real Chromium, recording server)', () => {
     await trackMany(page, 20, 'Full batch');
     await env.server.waitFor((s) => s.ingestRequests().some((r) => r.status === 503));
     // First retry within the attempt-0 bound (1 s base, jitter pinned at 0.5 = 0.5 s), with slack.
-    await env.server.waitForUnique(20, { timeout: 5_000, message: 'retry after a 503 (backoff ~0.5 s, batch interval 30 s)' });
+    await env.server.waitForUnique(20, { timeout: 5_000, filter: named('Full batch'), message: 'retry after a 503 (backoff ~0.5 s, batch interval 30 s)' });
     const [failed, retried] = env.server.ingestRequests();
     expect(retried.receivedAt - failed.answeredAt!).toBeLessThan(2_000);
   });
@@ -191,7 +193,7 @@ describe('SDK delivery (real Chromium, recording server)', () => {
     expect(env.server.ingestRequests()).toHaveLength(1);
 
     await page.clock.runFor(2_000);
-    await env.server.waitForUnique(27);
+    await env.server.waitForUnique(27, { filter: named('Throttled', 'During backoff') });
     expect(env.server.duplicateIds()).toEqual([]);
     expect(env.ctx.errors.pageErrors).toEqual([]);
   });
@@ -209,7 +211,7 @@ describe('SDK delivery (real Chromium, recording server)', () => {
     await page.clock.runFor(290_000);
     expect(await ingestCalls(page)).toHaveLength(1);
     await page.clock.runFor(15_000);
-    await env.server.waitForUnique(1);
+    await env.server.waitForUnique(1, { filter: named('Capped') });
   });
 
   it('a 400 is not retried and reaches on("error"); later events still flow', async () => {
@@ -220,15 +222,15 @@ describe('SDK delivery (real Chromium, recording server)', () => {
     await trackMany(page, 1, 'Refused');
     await flush(page);
     await waitForSdkError(page, 'http', 400);
-    const refusedId = env.server.ingestRequests()[0].events[0].messageId;
+    const refusedId = env.server.ingestRequests()[0].events.filter(named('Refused'))[0].messageId;
     const report = (await sdkReports(page)).errors.find((e) => e.status === 400)!;
     expect(report.messageIds).toContain(refusedId);
 
     await trackMany(page, 1, 'Accepted');
     await flush(page);
-    await env.server.waitForUnique(1);
+    await env.server.waitForUnique(1, { filter: named('Accepted') });
     expect(env.server.sentIds().filter((id) => id === refusedId)).toHaveLength(1);
-    expect((env.server.acceptedEvents()[0] as TrackEvent).event).toBe('Accepted');
+    expect(env.server.sentIds(named('Refused'))).toEqual([refusedId]);
     expect(env.ctx.errors.pageErrors).toEqual([]);
   });
 
@@ -238,23 +240,32 @@ describe('SDK delivery (real Chromium, recording server)', () => {
     await openSdkPage(page, env.server);
 
     await trackMany(page, 1000, 'Burst');
-    await env.server.waitForUnique(1000, { timeout: 45_000 });
+    await env.server.waitForUnique(1000, { timeout: 45_000, filter: named('Burst') });
     await flush(page);
 
     expect(env.server.duplicateIds()).toEqual([]);
-    expect(indexes(env.server.acceptedEvents())).toEqual(range(1000));
+    expect(indexes(env.server.acceptedEvents(named('Burst')))).toEqual(range(1000));
     // Batched, not one request per event (peers hit net::ERR_INSUFFICIENT_RESOURCES that way).
     expect((await ingestCalls(page)).length).toBeLessThanOrEqual(100);
     expect(env.ctx.errors.unexpectedConsoleErrors()).toEqual([]);
     expect(env.ctx.errors.pageErrors).toEqual([]);
-    expect((await sdkReports(page)).errors.filter((e) => e.kind === 'evicted')).toEqual([]);
+    // The queue bound (1,000) may evict the automatic page view captured just before; never a burst event.
+    const burst = new Set(env.server.messageIds(named('Burst')));
+    const evicted = (await sdkReports(page)).errors.filter((e) => e.kind === 'evicted').flatMap((e) => e.messageIds ?? []);
+    expect(evicted.filter((id) => burst.has(id))).toEqual([]);
   });
 
   it('queue full: the oldest events are evicted and counted, storage stays bounded, the newest are delivered', async () => {
     const page = await env.ctx.newPage();
-    await openSdkPage(page, env.server, { options: { maxQueueEvents: 50 } });
+    // No automatic captures: exactly the 80 events below compete for 50 places.
+    await page.clock.install();
+    await openSdkPage(page, env.server, { options: { maxQueueEvents: 50 }, capture: 'off' });
     await env.ctx.context.setOffline(true);
+    // One burst within one millisecond (frozen here so the run is deterministic; a real
+    // burst spans a few ms): capture order, not the clock, must decide which are oldest.
+    await page.clock.pauseAt(Date.now() + 60_000);
     await trackMany(page, 80, 'Bounded');
+    await page.clock.resume();
     await page.waitForFunction(() => {
       const s = (window as unknown as { __e2e: { errors: Array<{ kind: string; messageIds?: string[] }> } }).__e2e;
       return s.errors.filter((e) => e.kind === 'evicted').reduce((n, e) => n + (e.messageIds?.length ?? 0), 0) >= 30;
@@ -300,7 +311,7 @@ describe('SDK delivery (real Chromium, recording server)', () => {
     });
     expect(thrown).toEqual([]);
     await flush(page);
-    await env.server.waitFor((s) => s.acceptedEvents().some((e) => (e as TrackEvent).event === 'Good after bad'));
+    await env.server.waitForUnique(1, { filter: named('Good after bad') });
     // Oversized and non-JSON events are refused locally and reported, not sent.
     const reports = (await sdkReports(page)).errors.filter((e) => e.kind === 'rejected');
     expect(reports.length).toBeGreaterThanOrEqual(3);

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Page } from 'playwright-core';
 import { launchBrowser, type TestBrowser, type TestContext } from './support/browser';
 import { startRecordingServer, type RecordingServer } from './support/recording-server';
-import { flush, openSdkPage, sdkReports, trackMany } from './support/sdk-page';
+import { flush, openSdkPage, trackMany, waitForDelivered } from './support/sdk-page';
 import { startWorker, type WorkerServer } from './support/worker-server';
 
 /**
@@ -25,12 +25,6 @@ function messageIdsIn(json: unknown): string[] {
   };
   walk(json);
   return out;
-}
-
-/** Resolves when the SDK's on('delivered') has acknowledged at least `n` messageIds. */
-async function waitForDelivered(page: Page, n: number): Promise<string[]> {
-  await page.waitForFunction((n) => (window as unknown as { __e2e?: { delivered: string[] } }).__e2e!.delivered.length >= n, n, { timeout: 30_000 });
-  return (await sdkReports(page)).delivered;
 }
 
 describe('SDK against the real collector (wrangler dev)', () => {
@@ -72,7 +66,7 @@ describe('SDK against the real collector (wrangler dev)', () => {
     await trackMany(page, 20, 'Real worker');
     await flush(page);
     await ctx.context.setOffline(false);
-    const delivered = await waitForDelivered(page, 20);
+    const delivered = await waitForDelivered(page, 'Real worker', 20);
     await flush(page);
 
     expect(new Set(delivered).size).toBe(20);
@@ -99,7 +93,7 @@ describe('SDK against the real collector (wrangler dev)', () => {
     await open(page);
     await trackMany(page, 5, 'Answer lost');
     await flush(page);
-    const delivered = await waitForDelivered(page, 5);
+    const delivered = await waitForDelivered(page, 'Answer lost', 5);
 
     expect(lost).toBe(2);
     const anonymousId = await page.evaluate(() => (window as unknown as W).portrait.user().anonymousId as string);

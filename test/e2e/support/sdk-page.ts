@@ -62,9 +62,13 @@ export async function observeSdk(page: Page): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as { __e2e?: unknown; portrait: { on(n: string, cb: (p: unknown) => void): unknown } };
     if (w.__e2e) return;
-    const state = { errors: [] as unknown[], delivered: [] as string[] };
+    const state = { errors: [] as unknown[], delivered: [] as string[], events: [] as Array<{ messageId: string; type: string; event?: string }> };
     w.__e2e = state;
     w.portrait.on('error', (e) => { state.errors.push(e); });
+    w.portrait.on('event', (e) => {
+      const ev = e as { messageId: string; type: string; event?: string };
+      state.events.push({ messageId: ev.messageId, type: ev.type, event: ev.event });
+    });
     w.portrait.on('delivered', (d) => { state.delivered.push(...((d as { messageIds?: string[] }).messageIds ?? [])); });
   });
 }
@@ -105,7 +109,26 @@ export async function flush(page: Page): Promise<void> {
 
 export interface SdkReports {
   errors: Array<{ kind: string; message: string; status?: number; messageIds?: string[] }>;
+  /** messageIds `on('delivered')` acknowledged. */
   delivered: string[];
+  /** Events `on('event')` saw enter the pipeline since `observeSdk` (automatic captures at load may precede it). */
+  events: Array<{ messageId: string; type: string; event?: string }>;
+}
+
+/**
+ * Resolves when at least `n` track events named `name` entered the pipeline and the
+ * SDK's `on('delivered')` acknowledged every one of them; returns their messageIds.
+ */
+export async function waitForDelivered(page: Page, name: string, n: number, timeout = 30_000): Promise<string[]> {
+  await page.waitForFunction(({ name, n }) => {
+    const s = (window as unknown as { __e2e?: SdkReports }).__e2e;
+    if (!s) return false;
+    const ids = s.events.filter((e) => e.type === 'track' && e.event === name).map((e) => e.messageId);
+    const done = new Set(s.delivered);
+    return ids.length >= n && ids.every((id) => done.has(id));
+  }, { name, n }, { timeout });
+  const s = await sdkReports(page);
+  return s.events.filter((e) => e.type === 'track' && e.event === name).map((e) => e.messageId);
 }
 
 /** What `on('error')` and `on('delivered')` reported so far in this page. */
