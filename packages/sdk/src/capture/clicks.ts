@@ -65,7 +65,8 @@ export const clicks = (): Plugin => ({
           }
         if (n) p.attributes = attrs;
         const href = (el as HTMLAnchorElement).href;
-        if (tag == 'a' && href) p.href = mask(href).slice(0, 1000);
+        // SVG links have an object here, not a string.
+        if (tag == 'a' && typeof href == 'string' && href) p.href = mask(href).slice(0, 1000);
         // Visible text of links and buttons only: other elements may show what a visitor typed.
         if (el.matches('a,button,[role=button],[role=link]') && !(el as HTMLElement).isContentEditable) {
           const text = clean((el as HTMLElement).innerText || '');
