@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { flush, openSdkPage, sdkReports, trackMany } from './support/sdk-page';
+import { named } from './support/recording-server';
 import { useE2E } from './support/use-e2e';
 
 /**
@@ -65,9 +66,11 @@ describe('SDK without a working IndexedDB (real Chromium)', () => {
         p.identify('user-7', { plan: 'team' });
       });
       await trackMany(page, 25, 'Memory only');
-      await env.server.waitForUnique(27);
       await flush(page);
+      await env.server.waitForUnique(25, { filter: named('Memory only') });
+      await env.server.waitFor((s) => s.acceptedEvents().some((e) => e.type === 'identify' && e.userId === 'user-7'));
 
+      expect(env.server.sentIds(named('Memory only'))).toHaveLength(25);
       expect(env.server.duplicateIds()).toEqual([]);
       expect(env.ctx.errors.pageErrors).toEqual([]);
       // The failure is reported to the site (once), not thrown at it.
