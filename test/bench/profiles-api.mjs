@@ -1,0 +1,213 @@
+/**
+ * Marketer profile API latency with 10,000 profiles (`npm run bench`).
+ *
+ * Starts `wrangler dev --log-level warn` on 127.0.0.1 with fresh local storage, seeds
+ * profiles through the real ingest API (batches of 500 events: an identify with name,
+ * email and country plus an Order Completed per customer), waits until the profile
+ * objects' alarms have written all of them to the D1 index (counted through the
+ * streamed export), then measures bounded numbers of sequential requests:
+ * - profile lookup: GET /v1/profiles/user_id:<id> (one Durable Object read) and email:<address> (index + object);
+ * - list: GET /v1/profiles sorted by last_seen / revenue / orders, filtered by rfm_segment / min_orders, and page 2 by cursor;
+ * - export: the whole index as NDJSON.
+ * Measured at 1,000 and again at 10,000 profiles: keyset pages on indexed columns must
+ * not get slower with the number of profiles. Budget: list p95 at 10,000 <= 2 x list p95
+ * at 1,000 (a ratio within one run; absolute times on this 2-core machine are noise).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const TOTAL = Number(process.env.BENCH_PROFILES || 10_000);
+const FIRST = Math.min(1_000, TOTAL);
+const LOOKUPS = 200;
+const LISTS = 200;
+const BATCH_PROFILES = 250; // 2 events each: 500 events per request
+const CONCURRENCY = 3;
+const LIST_BUDGET = 2;
+const WRITE_AUTH = `Basic ${Buffer.from('wk_demo:').toString('base64')}`;
+const SECRET_AUTH = 'Bearer sk_demo';
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same customers. */
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const COUNTRIES = ['GB', 'DE', 'FR', 'NL', 'ES', 'US'];
+const customer = (i) => `cust-${String(i).padStart(6, '0')}`;
+
+function eventsFor(i, rand) {
+  const userId = customer(i);
+  const day = Date.UTC(2026, 0, 1) + Math.floor(rand() * 300) * 86_400_000;
+  const revenue = Math.round(rand() * 50_000) / 100;
+  return [
+    {
+      type: 'identify', userId, messageId: `bench-id-${i}`, timestamp: new Date(day).toISOString(),
+      traits: { name: `Customer ${i}`, email: `${userId}@shop.example`, address: { country: COUNTRIES[i % COUNTRIES.length] } },
+    },
+    {
+      type: 'track', userId, event: 'Order Completed', messageId: `bench-order-${i}`, timestamp: new Date(day + 3_600_000).toISOString(),
+      properties: { order_id: `o-${i}`, revenue, currency: 'USD', products: [{ product_id: `sku-${i % 97}`, category: 'Shoes', price: revenue, quantity: 1 }] },
+    },
+  ];
+}
+
+async function seed(origin, from, to, rand) {
+  const batches = [];
+  for (let start = from; start < to; start += BATCH_PROFILES) {
+    const batch = [];
+    for (let i = start; i < Math.min(to, start + BATCH_PROFILES); i++) batch.push(...eventsFor(i, rand));
+    batches.push(batch);
+  }
+  let next = 0;
+  const worker = async () => {
+    while (next < batches.length) {
+      const batch = batches[next++];
+      for (let attempt = 0; ; attempt++) {
+        const res = await fetch(`${origin}/v1/batch`, { method: 'POST', headers: { authorization: WRITE_AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
+        const body = await res.json().catch(() => ({}));
+        if (res.ok && body.accepted + body.duplicates === batch.length) break;
+        if (attempt >= 5) throw new Error(`seeding failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
+        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') || 1)));
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+}
+
+/** Profiles in the index, counted through the streamed NDJSON export; also its duration. */
+async function exportCount(origin) {
+  const started = performance.now();
+  const res = await fetch(`${origin}/v1/profiles/export?format=ndjson`, { headers: { authorization: SECRET_AUTH } });
+  if (!res.ok) throw new Error(`export answered ${res.status}`);
+  const text = await res.text();
+  return { count: text === '' ? 0 : text.trimEnd().split('\n').length, ms: performance.now() - started };
+}
+
+async function waitForIndex(origin, expected) {
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    const { count, ms } = await exportCount(origin);
+    if (count >= expected) return ms;
+    if (Date.now() > deadline) throw new Error(`index reached only ${count} of ${expected} profiles`);
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+}
+
+async function timed(origin, paths) {
+  const times = [];
+  for (const path of paths) {
+    const started = performance.now();
+    const res = await fetch(`${origin}${path}`, { headers: { authorization: SECRET_AUTH } });
+    await res.arrayBuffer();
+    if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const q = (p) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+  return { p50: q(0.5), p95: q(0.95) };
+}
+
+async function measure(origin, profiles, rand) {
+  const lookups = [];
+  for (let i = 0; i < LOOKUPS; i++) {
+    const c = customer(Math.floor(rand() * profiles));
+    lookups.push(i % 2 ? `/v1/profiles/user_id:${c}?limit=20` : `/v1/profiles/email:${c}%40shop.example?limit=20`);
+  }
+  const page1 = await (await fetch(`${origin}/v1/profiles?sort=revenue&limit=50`, { headers: { authorization: SECRET_AUTH } })).json();
+  const variants = [
+    '/v1/profiles?sort=last_seen&limit=50',
+    '/v1/profiles?sort=revenue&order=desc&limit=50',
+    '/v1/profiles?sort=orders&order=asc&limit=50',
+    '/v1/profiles?sort=revenue&limit=50&country=DE',
+    '/v1/profiles?sort=last_seen&limit=50&min_revenue=100',
+    `/v1/profiles?sort=revenue&limit=50&cursor=${encodeURIComponent(page1.nextCursor)}`,
+  ];
+  const lists = Array.from({ length: LISTS }, (_, i) => variants[i % variants.length]);
+  const search = Array.from({ length: 40 }, (_, i) => `/v1/profiles?q=customer%20${(i * 37) % profiles}&limit=20`);
+  // Warm-up (compiles paths, wakes objects) before timing.
+  await timed(origin, [...lookups.slice(0, 10), ...variants]);
+  return { lookup: await timed(origin, lookups), list: await timed(origin, lists), search: await timed(origin, search) };
+}
+
+export async function run() {
+  mkdirSync(join(root, 'worker', 'public'), { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), 'portrait-bench-profiles-api-'));
+  const port = await freePort();
+  const origin = `http://127.0.0.1:${port}`;
+  const vars = { PORTRAIT_DEV: '1', RATE_KEY_EVENTS_PER_MIN: '0', RATE_IP_EVENTS_PER_MIN: '0', RATE_IP_NEW_IDS_PER_MIN: '0', RATE_MARKETER_PER_MIN: '0', INDEX_DELAY_MS: '500' };
+  const child = spawn(
+    join(root, 'node_modules', '.bin', 'wrangler'),
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false',
+      '--persist-to', join(work, 'state'), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
+    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' } },
+  );
+  let log = '';
+  child.stdout.on('data', (d) => { log = (log + d).slice(-20_000); });
+  child.stderr.on('data', (d) => { log = (log + d).slice(-20_000); });
+  let exited = false;
+  child.on('exit', () => { exited = true; });
+  try {
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (exited) throw new Error(`wrangler dev exited:\n${log.slice(-2000)}`);
+      try {
+        if ((await fetch(`${origin}/health`)).ok) break;
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${log.slice(-2000)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const rand = prng(42);
+    let started = performance.now();
+    await seed(origin, 0, FIRST, rand);
+    await waitForIndex(origin, FIRST);
+    const small = await measure(origin, FIRST, rand);
+    started = performance.now();
+    await seed(origin, FIRST, TOTAL, rand);
+    const seedSeconds = (performance.now() - started) / 1000;
+    await waitForIndex(origin, TOTAL);
+    const indexedSeconds = (performance.now() - started) / 1000;
+    const big = await measure(origin, TOTAL, rand);
+    const exportMs = (await exportCount(origin)).ms;
+    const ratio = big.list.p95 / small.list.p95;
+    const ms = (x) => Number(x.toFixed(1));
+    return [
+      { name: `seed ${TOTAL - FIRST} more profiles through /v1/batch (2 events each)`, value: Number(seedSeconds.toFixed(1)), unit: `s, all indexed after ${indexedSeconds.toFixed(1)} s`, ok: true },
+      { name: `profile lookup p95 at ${TOTAL.toLocaleString('en-US')} profiles (user_id: and email:)`, value: ms(big.lookup.p95), unit: `ms (p50 ${ms(big.lookup.p50)}; at ${FIRST}: p95 ${ms(small.lookup.p95)})`, ok: true },
+      { name: `list p95 at ${TOTAL.toLocaleString('en-US')} profiles (sorts, filters, cursor)`, value: ms(big.list.p95), unit: `ms (p50 ${ms(big.list.p50)}; at ${FIRST}: p95 ${ms(small.list.p95)})`, ok: true },
+      { name: `list p95 ${TOTAL.toLocaleString('en-US')} / ${FIRST.toLocaleString('en-US')} profiles`, value: Number(ratio.toFixed(3)), unit: 'x', budget: `<= ${LIST_BUDGET}`, ok: ratio <= LIST_BUDGET },
+      { name: `text search p95 at ${TOTAL.toLocaleString('en-US')} profiles (q=, scans the tenant)`, value: ms(big.search.p95), unit: `ms (at ${FIRST}: ${ms(small.search.p95)})`, ok: true },
+      { name: `export ${TOTAL.toLocaleString('en-US')} profiles as NDJSON (streamed)`, value: ms(exportMs), unit: 'ms', ok: true },
+    ];
+  } finally {
+    try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
+    await new Promise((r) => (exited ? r() : child.once('exit', r)));
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.table(await run());
+}
