@@ -53,6 +53,7 @@ describe('DELETE /v1/profiles/:id (erasure)', () => {
     const id = profileId('demo', `user:${user}`);
     const now = Date.now();
     await env.DB.prepare('INSERT INTO segment_members (tenant_id, segment_id, profile_id, entered_at) VALUES (?, ?, ?, ?)').bind('demo', 'buyers', id, now).run();
+    await env.DB.prepare('INSERT INTO campaign_visitors (tenant_id, campaign_id, visitor_id, arm, assigned_at) VALUES (?, ?, ?, ?, ?)').bind('demo', 'hero', `anon:${anon}`, 'holdout', now).run();
     expect(await allD1Text()).toContain(user);
     expect((await apiJson(`/v1/profiles/user_id:${user}`)).body.profile.eventCount).toBe(4);
 
@@ -68,7 +69,7 @@ describe('DELETE /v1/profiles/:id (erasure)', () => {
     const job = await apiJson(`/v1/profiles/user_id:${user}/erasure/${del.body.jobId}`);
     expect(job.body).toMatchObject({ jobId: del.body.jobId, status: 'completed', via: 'api' });
 
-    // Nothing of the person in any D1 table (index, memberships, dead letters, jobs, suppression list).
+    // Nothing of the person in any D1 table (index, memberships, banner assignments, dead letters, jobs, suppression list).
     const d1 = await allD1Text();
     for (const trace of [user, anon, email, 'Erin Erased', '+100200']) expect(d1).not.toContain(trace);
     // Nor in either profile object (the anonymous one held the forwarding pointer and merge log).

@@ -139,10 +139,24 @@ export async function eraseProfile(
   return (await readErasureJob(db, tenantId, jobId))!;
 }
 
-/** Index rows, segment memberships and dead letters that name the person. */
+const tables = new Set<string>();
+
+/** Whether a table another part's migration creates exists yet (cached once seen). */
+async function hasTable(db: D1Database, name: string): Promise<boolean> {
+  if (tables.has(name)) return true;
+  const row = await db.prepare("SELECT 1 AS ok FROM sqlite_master WHERE type = 'table' AND name = ?").bind(name).first();
+  if (row) tables.add(name);
+  return row !== null;
+}
+
+/** Index rows, segment memberships, campaign assignments and dead letters that name the person. */
 async function deleteIndexTraces(db: D1Database, tenantId: string, profileIds: string[], keys: string[]): Promise<void> {
   const statements: D1PreparedStatement[] = [];
   const withMembers = await hasSegmentMembers(db);
+  // Banner assignments, views and clicks are kept per visitor as a profile key (campaign-events.ts).
+  if (await hasTable(db, 'campaign_visitors')) {
+    for (const key of keys) statements.push(db.prepare('DELETE FROM campaign_visitors WHERE tenant_id = ? AND visitor_id = ?').bind(tenantId, key));
+  }
   for (const id of profileIds) {
     statements.push(db.prepare('DELETE FROM profiles WHERE tenant_id = ? AND profile_id = ?').bind(tenantId, id));
     if (withMembers) statements.push(db.prepare('DELETE FROM segment_members WHERE tenant_id = ? AND profile_id = ?').bind(tenantId, id));
