@@ -184,8 +184,9 @@ describe('SDK consent (real Chromium, script tag with data-consent="required")',
     await page.addInitScript(() => Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: () => true }));
     await openSdkPage(page, env.server, { fixture: 'script-tag', consent: 'optional' });
     await page.evaluate(() => (window as unknown as W).portrait.track('With GPC'));
-    await env.server.waitForUnique(1);
-    const consent = env.server.acceptedEvents()[0].context?.consent;
+    await flush(page);
+    await env.server.waitForUnique(1, { filter: named('With GPC') });
+    const consent = env.server.acceptedEvents(named('With GPC'))[0].context?.consent;
     expect(consent?.gpc).toBe(true);
     expect(consent?.categories?.marketing).toBe(false);
     expect(await page.evaluate(() => (window as unknown as W).portrait.consent.get())).toMatchObject({ gpc: true, categories: { marketing: false } });
@@ -210,8 +211,9 @@ describe('SDK consent (real Chromium, script tag with data-consent="required")',
       await openSdkPage(page, env.server, { fixture: 'script-tag', consent: 'required' });
       await page.evaluate(() => (window as unknown as W).portrait.track('Under TCF'));
       if (purpose1) {
-        await env.server.waitForUnique(1);
-        expect(env.server.acceptedEvents()[0].context?.consent?.source).toBe('tcf');
+        await flush(page);
+        await env.server.waitForUnique(1, { filter: named('Under TCF') });
+        expect(env.server.acceptedEvents(named('Under TCF'))[0].context?.consent?.source).toBe('tcf');
       } else {
         await flush(page);
         await page.clock.runFor(60_000);
