@@ -19,6 +19,6 @@ export interface Env {
   RATE_KEY_EVENTS_PER_MIN?: string;
   RATE_IP_EVENTS_PER_MIN?: string;
   RATE_IP_NEW_IDS_PER_MIN?: string;
-  /** Delay (ms) before a profile object writes its summary to the D1 index. */
+  /** Delay (ms) before a profile object writes its summary to the D1 index (default 5000). */
   INDEX_DELAY_MS?: string;
 }

@@ -60,6 +60,12 @@ export type ProfileView =
       events: StoredEvent[];
     };
 
+/**
+ * Index lag: a busy profile writes its D1 summary at most once per this many ms, so the
+ * marketer index costs one D1 write per active visitor per 5 s, not one per batch.
+ */
+export const DEFAULT_INDEX_DELAY_MS = 5_000;
+
 /** A profile links at most this many other identities (Segment caps merges at 100). */
 export const MAX_LINKED_IDENTITIES = 100;
 
@@ -101,23 +107,24 @@ export class ProfileObject extends DurableObject<Env> {
       let portrait = this.loadPortrait();
       let changed = this.audiences.prepare(portrait, defs).length > 0;
       for (const p of events) {
-        const existing = this.sql.exec<{ hash: string }>('SELECT hash FROM events WHERE message_id = ?', p.event.messageId).toArray()[0];
         const body = JSON.stringify(p.event);
-        if (existing) {
+        // One statement on the common path: the insert is skipped when the messageId is known.
+        const inserted = this.sql.exec(
+          'INSERT INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING seq',
+          p.event.messageId, p.hash, p.event.type, p.event.event ?? p.event.name ?? null, p.orderAt, Date.parse(p.event.receivedAt), body,
+        ).toArray().length > 0;
+        if (inserted) {
+          portrait = applyEvent(portrait, { event: p.event, orderAt: p.orderAt }, config);
+          changed = true;
+          outcomes.push({ index: p.index, outcome: 'accepted' });
+        } else {
+          const existing = this.sql.exec<{ hash: string }>('SELECT hash FROM events WHERE message_id = ?', p.event.messageId).one();
           if (existing.hash === p.hash) outcomes.push({ index: p.index, outcome: 'duplicate' });
           else {
             this.sql.exec('INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, ?, ?, ?)', p.event.messageId, p.hash, Date.parse(p.event.receivedAt), body);
             outcomes.push({ index: p.index, outcome: 'conflict' });
             continue;
           }
-        } else {
-          this.sql.exec(
-            'INSERT INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
-            p.event.messageId, p.hash, p.event.type, p.event.event ?? p.event.name ?? null, p.orderAt, Date.parse(p.event.receivedAt), body,
-          );
-          portrait = applyEvent(portrait, { event: p.event, orderAt: p.orderAt }, config);
-          changed = true;
-          outcomes.push({ index: p.index, outcome: 'accepted' });
         }
         for (const link of p.links) if (link !== profileKey) links.add(link);
       }
@@ -358,8 +365,8 @@ export class ProfileObject extends DurableObject<Env> {
     // Remembered in memory: a burst of batches costs one alarm read, not one per batch.
     if (this.alarmPending) return;
     if ((await this.ctx.storage.getAlarm()) === null) {
-      const delay = Number(this.env.INDEX_DELAY_MS ?? 2000);
-      await this.ctx.storage.setAlarm(Date.now() + (Number.isFinite(delay) ? delay : 2000));
+      const delay = Number(this.env.INDEX_DELAY_MS ?? DEFAULT_INDEX_DELAY_MS);
+      await this.ctx.storage.setAlarm(Date.now() + (Number.isFinite(delay) ? delay : DEFAULT_INDEX_DELAY_MS));
     }
     this.alarmPending = true;
   }
