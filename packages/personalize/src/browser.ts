@@ -4,8 +4,10 @@
  * next to `portrait.js`, in either order. Installs the plugin on `window.portrait`, or
  * queues it on the snippet's stub array, which `portrait.js` replays when it loads.
  */
-import type { Portrait } from '../../sdk/src/types';
-import { personalize } from './personalize';
+import { personalize, type PersonalizePlugin } from './personalize';
+
+/** `window.portrait`: the SDK (anything with `use`), or the snippet's stub queue. */
+type Portrait = { use(plugin: PersonalizePlugin): void };
 
 const timeout = Number(document.currentScript?.getAttribute('data-timeout'));
 const plugin = personalize(timeout > 0 ? { timeout } : {});

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ConsentState, Core, SdkEvents } from '../../sdk/src/types';
+import type { ConsentState, Core, Plugin, SdkEvents } from '../../sdk/src/types';
 import type { DecideResponse } from './decision-types';
 import { FakeIntersectionObserver } from './fake-intersection-observer';
 import { personalize } from './personalize';
@@ -77,6 +77,11 @@ afterEach(() => {
 });
 
 describe('personalize', () => {
+  it('is an SDK plugin: fits Plugin and accepts the SDK Core (type-checked)', () => {
+    const plugin: Plugin = personalize();
+    expect(plugin.name).toBe('personalize');
+  });
+
   it('asks once for every slot on the page, with the visitor ids and page context, as text/plain', async () => {
     page();
     personalize().setup(fakeCore(true));

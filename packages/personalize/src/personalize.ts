@@ -1,7 +1,26 @@
-import type { Core, Plugin } from '../../sdk/src/types';
 import type { DecideRequest, DecideResponse, SlotDecision } from './decision-types';
 import { renderBanner } from './render-banner';
 import { watchVisibility } from './watch-visibility';
+
+/**
+ * What the plugin uses of the SDK core: a structural subset of `Core` from
+ * `@portrait/sdk` (packages/sdk/src/types.ts), so this package needs no runtime or type
+ * dependency on the SDK and any `Core` fits.
+ */
+export interface PersonalizeCore {
+  readonly options: { readonly writeKey: string; readonly host?: string };
+  track(event: string, properties?: Record<string, unknown>): void;
+  on(name: 'consent', cb: (state: { categories: { personalization?: boolean } }) => void): () => void;
+  consent: { get(): { categories: { personalization?: boolean } } };
+  /** The visitor's ids (the SDK core always has it). */
+  user?(): { anonymousId: string; userId?: string | null };
+}
+
+/** A plugin for `portrait.use()` / `init({ plugins })` (the SDK's `Plugin`). */
+export interface PersonalizePlugin {
+  name: 'personalize';
+  setup(core: PersonalizeCore): () => void;
+}
 
 export interface PersonalizeOptions {
   /** Longest wait for a decision, ms (default 300). Later answers are ignored: the default content stays, no flicker. */
@@ -28,10 +47,10 @@ export const MAX_SLOTS = 20;
  * portrait.init({ writeKey: 'wk_123', plugins: [personalize({ timeout: 300 })] });
  * // <div data-portrait-slot="hero" style="min-height:180px">Default hero</div>
  */
-export function personalize(options: PersonalizeOptions = {}): Plugin {
+export function personalize(options: PersonalizeOptions = {}): PersonalizePlugin {
   return {
     name: 'personalize',
-    setup(core: Core) {
+    setup(core: PersonalizeCore) {
       const doc = document;
       let stopped = false;
       const cleanups: Array<() => void> = [];
@@ -62,7 +81,7 @@ export function personalize(options: PersonalizeOptions = {}): Plugin {
   };
 }
 
-function ask(core: Core, options: PersonalizeOptions, cleanups: Array<() => void>): void {
+function ask(core: PersonalizeCore, options: PersonalizeOptions, cleanups: Array<() => void>): void {
   const doc = document;
   const loc = location;
   if (!core.consent.get().categories.personalization || !core.user) return;
@@ -107,7 +126,7 @@ function ask(core: Core, options: PersonalizeOptions, cleanups: Array<() => void
     });
 }
 
-function show(core: Core, host: HTMLElement, slot: string, d: NonNullable<SlotDecision>, cleanups: Array<() => void>): void {
+function show(core: PersonalizeCore, host: HTMLElement, slot: string, d: NonNullable<SlotDecision>, cleanups: Array<() => void>): void {
   let target: HTMLElement | null = host;
   if (!d.holdout) {
     if (!d.content || typeof d.content.headline !== 'string') return;
