@@ -102,4 +102,27 @@ describe('SDK against the real collector (wrangler dev)', () => {
     for (const id of delivered) expect(stored.filter((x) => x === id), id).toHaveLength(1);
     expect(ctx.errors.pageErrors).toEqual([]);
   });
+
+  it('consent required, granted, then withdrawn with erase: the collector erases the visitor', async () => {
+    const page = await ctx.newPage();
+    await openSdkPage(page, server, { fixture: 'script-tag', consent: 'required', host: worker.origin, writeKey: worker.writeKey });
+    await page.evaluate(() => {
+      const p = (window as unknown as W).portrait;
+      p.consent.grant();
+      p.track('Before erase', { n: 1 });
+    });
+    await flush(page);
+    await waitForDelivered(page, 'Before erase', 1);
+    const anonymousId = await page.evaluate(() => (window as unknown as W).portrait.user().anonymousId as string);
+    expect(messageIdsIn(await profile(anonymousId)).length).toBeGreaterThan(0);
+
+    const answer = page.waitForResponse((r) => r.url() === `${worker.origin}/v1/erase` && r.request().method() === 'POST');
+    await page.evaluate(() => (window as unknown as W).portrait.consent.withdraw({ erase: true }));
+    expect((await answer).status()).toBe(202);
+    const res = await fetch(`${worker.origin}/v1/profiles/anonymous_id:${encodeURIComponent(anonymousId)}`, {
+      headers: { Authorization: `Bearer ${worker.secretKey}` },
+    });
+    expect(res.status).toBe(404);
+    expect(ctx.errors.pageErrors).toEqual([]);
+  });
 });
