@@ -214,24 +214,60 @@ describe('SDK delivery (real Chromium, recording server)', () => {
     await env.server.waitForUnique(1, { filter: named('Capped') });
   });
 
-  it('a 400 is not retried and reaches on("error"); later events still flow', async () => {
+  for (const status of [400, 401, 403, 413]) {
+    it(`a ${status} is not retried and reaches on("error"); later events still flow`, async () => {
+      const page = await env.ctx.newPage();
+      env.server.failNext(1, { status, body: { success: false, error: { code: 'refused', message: `refused with ${status}` } } });
+      await openSdkPage(page, env.server);
+
+      await trackMany(page, 1, 'Refused');
+      await flush(page);
+      await waitForSdkError(page, 'http', status);
+      const refusedId = env.server.ingestRequests()[0].events.filter(named('Refused'))[0].messageId;
+      const report = (await sdkReports(page)).errors.find((e) => e.status === status)!;
+      expect(report.messageIds).toContain(refusedId);
+
+      await trackMany(page, 1, 'Accepted');
+      await flush(page);
+      await env.server.waitForUnique(1, { filter: named('Accepted') });
+      expect(env.server.sentIds().filter((id) => id === refusedId)).toHaveLength(1);
+      expect(env.server.sentIds(named('Refused'))).toEqual([refusedId]);
+      expect(env.ctx.errors.pageErrors).toEqual([]);
+    });
+  }
+
+  it('one event rejected inside a 200: reported, and neither it nor the accepted ones are resent', async () => {
     const page = await env.ctx.newPage();
-    env.server.failNext(1, { status: 400, body: { success: false, error: { code: 'invalid_json', message: 'bad' } } });
-    await openSdkPage(page, env.server);
-
-    await trackMany(page, 1, 'Refused');
+    await openSdkPage(page, env.server, { capture: 'off' });
+    env.server.script({
+      status: 200,
+      body: { success: true, accepted: 2, duplicates: 0, discarded: 0, rejected: [{ index: 1, reason: 'event_too_large', message: 'over 32 KB' }] },
+    });
+    await trackMany(page, 3, 'Partly rejected');
     await flush(page);
-    await waitForSdkError(page, 'http', 400);
-    const refusedId = env.server.ingestRequests()[0].events.filter(named('Refused'))[0].messageId;
-    const report = (await sdkReports(page)).errors.find((e) => e.status === 400)!;
-    expect(report.messageIds).toContain(refusedId);
+    await waitForSdkError(page, 'rejected');
+    const first = env.server.ingestRequests()[0].events.map((e) => e.messageId);
+    const report = (await sdkReports(page)).errors.find((e) => e.kind === 'rejected')!;
+    expect(report.messageIds).toEqual([first[1]]);
 
-    await trackMany(page, 1, 'Accepted');
+    await trackMany(page, 1, 'Next');
     await flush(page);
-    await env.server.waitForUnique(1, { filter: named('Accepted') });
-    expect(env.server.sentIds().filter((id) => id === refusedId)).toHaveLength(1);
-    expect(env.server.sentIds(named('Refused'))).toEqual([refusedId]);
-    expect(env.ctx.errors.pageErrors).toEqual([]);
+    await env.server.waitForUnique(1, { filter: named('Next') });
+    expect(env.server.sentIds(named('Partly rejected'))).toHaveLength(3);
+    expect((await sdkReports(page)).delivered).toEqual(expect.arrayContaining([first[0], first[2]]));
+    expect((await sdkReports(page)).delivered).not.toContain(first[1]);
+  });
+
+  it('408 and 5xx are retried', async () => {
+    const page = await env.ctx.newPage();
+    await page.addInitScript(() => { Math.random = () => 0.1; });
+    env.server.script({ status: 408 }, { status: 502 }, { status: 503 }, { abort: true });
+    await openSdkPage(page, env.server, { capture: 'off' });
+    await trackMany(page, 2, 'Retryable');
+    await flush(page);
+    await env.server.waitForUnique(2, { timeout: 20_000, filter: named('Retryable') });
+    expect(env.server.ingestRequests().map((r) => r.status)).toEqual([408, 502, 503, 0, 200]);
+    expect((await sdkReports(page)).errors.filter((e) => e.kind === 'http')).toEqual([]);
   });
 
   it('burst: 1,000 track() calls in one task are all delivered once, in batches', async () => {
