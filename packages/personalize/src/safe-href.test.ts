@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { safeHref } from './safe-href';
 
 describe('safeHref', () => {
-  it.each(['https://shop.example.com/sale?x=1', 'http://127.0.0.1:8787/', 'HTTPS://EXAMPLE.COM', '/cart', '/', '?promo=1', '#offers'])('keeps %j', (url) => {
+  it.each(['https://shop.example.com/sale?x=1', 'http://127.0.0.1:8787/', 'HTTPS://EXAMPLE.COM', '/cart', '/', 'cart.html', '../sale/', '?promo=1', '#offers'])('keeps %j', (url) => {
     expect(safeHref(url)).toBe(url);
   });
 
@@ -17,7 +17,8 @@ describe('safeHref', () => {
     '/\\evil.example.com',
     'https:\\\\evil.example.com',
     'https:///x',
-    'cart',
+    'mailto:x@example.com',
+    'about:blank',
     '',
     'https://a.example/\u0000',
   ])('drops %j', (url) => {

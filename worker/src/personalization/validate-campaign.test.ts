@@ -70,6 +70,8 @@ describe('validateCampaign', () => {
     ['java\tscript:alert(1)'],
     ['data:text/html,<script>alert(1)</script>'],
     ['vbscript:msgbox(1)'],
+    ['mailto:x@example.com'],
+    ['about:blank'],
     ['//evil.example.com/x'],
     ['ftp://example.com/file'],
     ['https://user:pass@example.com/'],
@@ -81,7 +83,7 @@ describe('validateCampaign', () => {
     expect(errors[0].field).toBe('variants[0].content.cta.url');
   });
 
-  it.each([['https://shop.example.com/sale?x=1'], ['http://localhost:8787/'], ['/cart'], ['?promo=1'], ['#offers']])('accepts the link %j', (link) => {
+  it.each([['https://shop.example.com/sale?x=1'], ['http://localhost:8787/'], ['/cart'], ['cart.html'], ['../sale/'], ['?promo=1'], ['#offers']])('accepts the link %j', (link) => {
     expect(validateCampaign(withContent({ cta: { label: 'Go', url: link } })).ok).toBe(true);
   });
 
