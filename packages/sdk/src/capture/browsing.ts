@@ -72,7 +72,8 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
       }
     }, true);
     ACTIVITY.forEach((t) => addEventListener(t, act, { capture: true, passive: true }));
-    document.addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && report());
+    // Window capture phase: runs before the core's own hidden-page flush, so Page Engaged goes with it.
+    addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && report(), true);
     addEventListener('pagehide', report);
     document.addEventListener('DOMContentLoaded', measure);
     addEventListener('pageshow', (e) => e.persisted && start());
