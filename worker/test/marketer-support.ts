@@ -63,7 +63,7 @@ export async function seedIndex(tenantId: string, rows: SeedRow[]): Promise<void
       behavior: { firstSeen: new Date(r.lastSeen - 86_400_000).toISOString(), lastSeen: new Date(r.lastSeen).toISOString() },
       now: { location: r.country ? { country: r.country } : null },
     });
-    statements.push(profileIndexStatement(env.DB, { tenantId, profileId: r.id, profileKey: `user:${r.id}`, eventCount: r.orders, summary, portraitJson: null, now: Date.now() }));
+    statements.push(profileIndexStatement(env.DB, { tenantId, profileId: r.id, profileKey: `user:${r.id}`, eventCount: r.orders, summary, now: Date.now() }));
   }
   for (let i = 0; i < statements.length; i += 100) await env.DB.batch(statements.slice(i, i + 100));
 }

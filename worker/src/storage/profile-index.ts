@@ -67,8 +67,9 @@ const COLUMNS =
   'profile_id, user_id, anonymous_ids, email, name, country, first_seen, last_seen, orders, revenue, rfm_segment, event_count';
 
 /**
- * Writes (or replaces) one profile's row; `summary` keeps the whole portrait JSON for
- * readers that need more than the list columns. `last_seen` is never null, so keyset
+ * Writes (or replaces) one profile's row. The row holds only what lists filter, sort
+ * and show (the full portrait stays in the profile object, read per profile), so the
+ * index stays small; `summary` (0001) is left NULL. `last_seen` is never null, so keyset
  * pages never skip a row.
  */
 export async function upsertProfileIndex(db: D1Database, row: IndexRow): Promise<void> {
@@ -81,7 +82,6 @@ export interface IndexRow {
   profileKey: string;
   eventCount: number;
   summary: IndexSummary;
-  portraitJson: string | null;
   now: number;
 }
 
@@ -92,16 +92,16 @@ export function profileIndexStatement(db: D1Database, row: IndexRow): D1Prepared
     .prepare(
       `INSERT INTO profiles (tenant_id, profile_id, profile_key, user_id, anonymous_ids, event_count, first_seen, last_seen, merged_into,
          summary, updated_at, name, email, orders, revenue, rfm_segment, country, traits)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant_id, profile_id) DO UPDATE SET profile_key = excluded.profile_key, user_id = excluded.user_id,
          anonymous_ids = excluded.anonymous_ids, event_count = excluded.event_count, first_seen = excluded.first_seen,
-         last_seen = excluded.last_seen, merged_into = NULL, summary = excluded.summary, updated_at = excluded.updated_at,
+         last_seen = excluded.last_seen, merged_into = NULL, summary = NULL, updated_at = excluded.updated_at,
          name = excluded.name, email = excluded.email, orders = excluded.orders, revenue = excluded.revenue,
          rfm_segment = excluded.rfm_segment, country = excluded.country, traits = excluded.traits`,
     )
     .bind(
       row.tenantId, row.profileId, row.profileKey, s.userId, JSON.stringify(s.anonymousIds), row.eventCount,
-      s.firstSeen, s.lastSeen ?? s.firstSeen ?? row.now, row.portraitJson, row.now,
+      s.firstSeen, s.lastSeen ?? s.firstSeen ?? row.now, row.now,
       s.name, s.email, s.orders, s.revenue, s.rfmSegment, s.country, JSON.stringify(s.traits),
     );
 }
