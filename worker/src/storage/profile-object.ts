@@ -356,7 +356,7 @@ export class ProfileObject extends DurableObject<Env> {
     const p = viewPortrait(this.loadPortrait(), { now, profileId: id, config: this.audiences.config(defs) });
     const count = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n;
     await upsertProfileIndex(this.env.DB, {
-      tenantId, profileId: id, profileKey, eventCount: count, summary: indexSummary(p), portraitJson: JSON.stringify(p), now,
+      tenantId, profileId: id, profileKey, eventCount: count, summary: indexSummary(p), now,
     });
     await this.audiences.syncIndex(tenantId, id, this.loadPortrait());
   }
