@@ -348,9 +348,11 @@ describe('SDK delivery (real Chromium, recording server)', () => {
     expect(thrown).toEqual([]);
     await flush(page);
     await env.server.waitForUnique(1, { filter: named('Good after bad') });
-    // Oversized and non-JSON events are refused locally and reported, not sent.
+    // Oversized and non-JSON events (circular, BigInt) are refused locally and reported to
+    // on('error'), not dropped in silence; none of them was sent.
     const reports = (await sdkReports(page)).errors.filter((e) => e.kind === 'rejected');
-    expect(reports.length).toBeGreaterThanOrEqual(3);
+    expect(env.server.sentEvents(named('Circular', 'BigInt', 'Huge'))).toEqual([]);
+    expect(reports.length, `on('error') reports: ${JSON.stringify(reports.map((r) => r.message))}; expected one each for Circular, BigInt, Huge`).toBeGreaterThanOrEqual(3);
     expect(env.server.ingestRequests().every((r) => r.status === 200)).toBe(true);
     expect(env.ctx.errors.pageErrors).toEqual([]);
   });
