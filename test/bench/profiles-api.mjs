@@ -85,12 +85,24 @@ async function seed(origin, from, to, rand) {
   const worker = async () => {
     while (next < batches.length) {
       const batch = batches[next++];
+      // Retries are safe (fixed messageIds dedupe); a request can be lost when wrangler
+      // reloads the worker because a source file changed.
       for (let attempt = 0; ; attempt++) {
-        const res = await fetch(`${origin}/v1/batch`, { method: 'POST', headers: { authorization: WRITE_AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ batch }) });
-        const body = await res.json().catch(() => ({}));
-        if (res.ok && body.accepted + body.duplicates === batch.length) break;
-        if (attempt >= 5) throw new Error(`seeding failed: ${res.status} ${JSON.stringify(body).slice(0, 300)}`);
-        await new Promise((r) => setTimeout(r, 1000 * Number(res.headers.get('retry-after') || 1)));
+        let status = 0;
+        let detail = '';
+        try {
+          const res = await fetch(`${origin}/v1/batch`, {
+            method: 'POST', headers: { authorization: WRITE_AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ batch }), signal: AbortSignal.timeout(120_000),
+          });
+          const body = await res.json().catch(() => ({}));
+          status = res.status;
+          if (res.ok && body.accepted + body.duplicates === batch.length) break;
+          detail = JSON.stringify(body).slice(0, 300);
+        } catch (err) {
+          detail = String(err?.message ?? err);
+        }
+        if (attempt >= 5) throw new Error(`seeding failed: ${status} ${detail}`);
+        await new Promise((r) => setTimeout(r, 2_000));
       }
     }
   };
@@ -100,7 +112,7 @@ async function seed(origin, from, to, rand) {
 /** Profiles in the index, counted through the streamed NDJSON export; also its duration. */
 async function exportCount(origin) {
   const started = performance.now();
-  const res = await fetch(`${origin}/v1/profiles/export?format=ndjson`, { headers: { authorization: SECRET_AUTH } });
+  const res = await fetch(`${origin}/v1/profiles/export?format=ndjson`, { headers: { authorization: SECRET_AUTH }, signal: AbortSignal.timeout(120_000) });
   if (!res.ok) throw new Error(`export answered ${res.status}`);
   const text = await res.text();
   return { count: text === '' ? 0 : text.trimEnd().split('\n').length, ms: performance.now() - started };
@@ -109,7 +121,7 @@ async function exportCount(origin) {
 async function waitForIndex(origin, expected) {
   const deadline = Date.now() + 15 * 60_000;
   for (;;) {
-    const { count, ms } = await exportCount(origin);
+    const { count, ms } = await exportCount(origin).catch(() => ({ count: -1, ms: 0 }));
     if (count >= expected) return ms;
     if (Date.now() > deadline) throw new Error(`index reached only ${count} of ${expected} profiles`);
     await new Promise((r) => setTimeout(r, 2_000));
@@ -120,7 +132,7 @@ async function timed(origin, paths) {
   const times = [];
   for (const path of paths) {
     const started = performance.now();
-    const res = await fetch(`${origin}${path}`, { headers: { authorization: SECRET_AUTH } });
+    const res = await fetch(`${origin}${path}`, { headers: { authorization: SECRET_AUTH }, signal: AbortSignal.timeout(60_000) });
     await res.arrayBuffer();
     if (res.status !== 200) throw new Error(`${path} answered ${res.status}`);
     times.push(performance.now() - started);
