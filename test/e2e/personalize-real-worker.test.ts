@@ -1,7 +1,10 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { launchBrowser, type TestBrowser, type TestContext } from './support/browser';
-import { startRecordingServer, type RecordingServer } from './support/recording-server';
+import { REPO_ROOT, startRecordingServer, type RecordingServer } from './support/recording-server';
 import { startWorker, type WorkerServer } from './support/worker-server';
 
 /**
@@ -12,7 +15,7 @@ import { startWorker, type WorkerServer } from './support/worker-server';
  * the campaign report.
  */
 
-type W = Window & { portrait: { identify(id: string | null, traits: object): void; flush(): Promise<void>; user(): { anonymousId: string } } };
+type W = Window & { portrait: { identify(id: string | null, traits: object): void; track(event: string, props?: object): void; flush(): Promise<void>; user(): { anonymousId: string } } };
 
 describe('personalize.js against the real collector (wrangler dev)', () => {
   let worker: WorkerServer;
@@ -92,6 +95,39 @@ describe('personalize.js against the real collector (wrangler dev)', () => {
       const r = (await (await marketer(`/v1/campaigns/${campaign.id}/report`)).json()) as { arms: Array<{ arm: string; impressions: number }> };
       return r.arms.find((a) => a.arm === 'welcome')!.impressions;
     }, { timeout: 20_000 }).toBe(1);
+    expect(ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('the demo hero changes with the visitor: a cart turns the welcome into the cart reminder (seed-campaigns.mjs)', async () => {
+    await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'worker/scripts/seed-campaigns.mjs'), '--host', worker.origin, '--secret-key', worker.secretKey]);
+    const { items } = (await (await marketer('/v1/campaigns')).json()) as { items: Array<{ id: string; name: string }> };
+    const reminder = items.find((c) => c.name === 'Cart reminder')!;
+    // No holdout for this check, so the visitor surely sees a banner.
+    expect((await marketer(`/v1/campaigns/${reminder.id}`, 'PATCH', { holdout: 0 })).status).toBe(200);
+
+    const page = await ctx.newPage();
+    await page.goto(pageUrl());
+    await page.waitForFunction(() => !!document.getElementById('hero')!.shadowRoot?.querySelector('strong'));
+    const before = await heroText(page);
+    expect(before).not.toMatch(/cart/i);
+
+    await page.evaluate(async () => {
+      const p = (window as unknown as W).portrait;
+      p.track('Product Added', { product_id: 'mug', name: 'Portrait Mug', price: 12.5, quantity: 1 });
+      await p.flush();
+    });
+    const anonymousId = await page.evaluate(() => (window as unknown as W).portrait.user().anonymousId);
+    await expect.poll(async () => {
+      const res = await marketer(`/v1/profiles/anonymous_id:${encodeURIComponent(anonymousId)}`);
+      return res.status === 200 ? JSON.stringify(await res.json()).includes('Portrait Mug') : false;
+    }, { timeout: 20_000 }).toBe(true);
+
+    await page.reload();
+    await page.waitForFunction((b) => {
+      const text = document.getElementById('hero')!.shadowRoot?.querySelector('strong')?.textContent;
+      return !!text && text !== b;
+    }, before);
+    expect(['Still thinking about your Portrait Mug?', 'Hi, your cart is saved']).toContain(await heroText(page));
     expect(ctx.errors.pageErrors).toEqual([]);
   });
 });
