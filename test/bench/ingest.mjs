@@ -35,7 +35,7 @@ function init(args)
 end
 request = function()
   counter = counter + 1
-  local anon = "bench-" .. math.random(1, 500)
+  local anon = "bench-" .. math.random(1, tonumber(os.getenv("BENCH_VISITORS") or "500"))
   local prefix = math.random(1, 1000000000) .. "-" .. counter
   local parts = {}
   for i = 1, ${EVENTS_PER_BATCH} do

@@ -92,8 +92,9 @@ export class ProfileObject extends DurableObject<Env> {
     this.audiences = new ProfileAudiences(this.sql, env);
   }
 
-  /** Stores events for this profile (or says where the profile moved). */
-  async ingest(tenantId: string, profileKey: string, events: PreparedEvent[]): Promise<ProfileIngestResult> {
+  /** Stores events (a JSON array of PreparedEvent) for this profile, or says where the profile moved. */
+  async ingest(tenantId: string, profileKey: string, eventsJson: string): Promise<ProfileIngestResult> {
+    const events = JSON.parse(eventsJson) as PreparedEvent[];
     this.claim(tenantId, profileKey);
     const forwardTo = this.meta('forward_to');
     if (forwardTo) return { forwardedTo: forwardTo };

@@ -34,7 +34,9 @@ export async function storeEvents(env: Env, tenantId: string, events: PreparedEv
     const next = new Map<string, PreparedEvent[]>();
     await Promise.all(
       [...pending].map(async ([key, group]) => {
-        const result = await profileStub(env, tenantId, key).ingest(tenantId, key, group);
+        // One JSON string crosses the RPC boundary: much cheaper than structured-cloning
+        // every nested event object (measured: the clone was half the ingest CPU).
+        const result = await profileStub(env, tenantId, key).ingest(tenantId, key, JSON.stringify(group));
         if ('forwardedTo' in result) {
           forwards.set(`${tenantId}|${key}`, result.forwardedTo);
           const list = next.get(result.forwardedTo) ?? [];
