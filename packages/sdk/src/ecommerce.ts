@@ -1,5 +1,4 @@
-import { viewKey } from './capture/view-key';
-import { onRoute } from './capture/route';
+import { onView } from './capture/on-view';
 import { ecommerceCheck } from './ecommerce-check';
 import type { EcommerceHelpers } from './ecommerce-types';
 import type { CallOptions, Core, JsonObject, Plugin } from './types';
@@ -94,12 +93,8 @@ export const ecommerce = (): Ecommerce => {
         const n = +q || (q && +(document.querySelector(q) as HTMLInputElement | null)?.value!);
         if (p) send(b.hasAttribute(ADD) ? 'Product Added' : 'Product Removed', { ...p, quantity: n || (p.quantity as number) || 1 });
       };
-      let url = location.href;
       document.addEventListener('click', click, true);
-      addEventListener('pageshow', (e) => e.persisted && scan());
-      onRoute((next) => {
-        if (viewKey(next) != viewKey(url)) (url = next), setTimeout(scan);
-      });
+      onView(() => setTimeout(scan));
       if (document.readyState == 'loading') document.addEventListener('DOMContentLoaded', scan);
       else scan();
     },

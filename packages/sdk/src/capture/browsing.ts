@@ -1,7 +1,6 @@
 import type { PageContext } from '@portrait/protocol';
 import type { Plugin } from '../types';
-import { viewKey } from './view-key';
-import { onRoute } from './route';
+import { onView } from './on-view';
 
 export interface BrowsingOptions {
   /** Fragment changes start a new page view (hash routers). Default false. */
@@ -29,7 +28,6 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
     let active = 0;
     let depth = 0;
     let done = 0;
-    let url = '';
     // context.page of the view's page event (the one Page Engaged describes).
     let page: PageContext | undefined;
     // Not while the document is still parsing (too short) nor at unload (layout is gone):
@@ -44,7 +42,6 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
     };
     const start = () => {
       engaged = active = depth = done = 0;
-      url = location.href;
       setTimeout(measure);
     };
     const report = () => {
@@ -65,17 +62,14 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
     core.on('event', (e) => {
       if (e.type == 'page') page = e.context?.page;
     });
-    onRoute((next) => {
-      if (viewKey(next, options.hash) != viewKey(url, options.hash)) {
-        report();
-        start();
-      }
-    }, true);
+    onView(() => {
+      report(); // a restore finds the view already reported when the page was hidden
+      start();
+    }, options.hash, true);
     ACTIVITY.forEach((t) => addEventListener(t, act, { capture: true, passive: true }));
     // Window capture phase: runs before the core's own hidden-page flush, so Page Engaged goes with it.
     addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && report(), true);
     addEventListener('pagehide', report);
     document.addEventListener('DOMContentLoaded', measure);
-    addEventListener('pageshow', (e) => e.persisted && start());
   },
 });

@@ -34,7 +34,7 @@ export const campaigns = (): Plugin => ({
     };
     core.addEnricher((e) => {
       const cur = remember();
-      const c = (e.context ||= {});
+      const c = e.context!;
       const last = cur || read('cl');
       const first = read('cf') || cur;
       if (last) c.campaign ||= last;

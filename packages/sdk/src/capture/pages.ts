@@ -1,6 +1,5 @@
 import type { Plugin } from '../types';
-import { viewKey } from './view-key';
-import { onRoute } from './route';
+import { onView } from './on-view';
 
 export interface PagesOptions {
   /** Count fragment changes (`#/cart`) as page views: for hash routers. Default false. */
@@ -20,24 +19,17 @@ export interface PagesOptions {
 export const pages = (options: PagesOptions = {}): Plugin => ({
   name: 'pages',
   setup(core) {
-    let url = location.href;
     let referrer = document.referrer;
     let spa = 0;
     // The core fills the page fields (path, title, url...) at call time; only the referrer is ours.
     const send = () => core.page(undefined, { referrer });
     core.addEnricher((e) => {
-      const page = e.context?.page;
-      if (spa && page) page.referrer = referrer;
+      if (spa) e.context!.page!.referrer = referrer;
     });
     send();
-    onRoute((next) => {
-      if (viewKey(next, options.hash) != viewKey(url, options.hash)) {
-        referrer = url;
-        url = next;
-        spa = 1;
-        send();
-      }
-    });
-    addEventListener('pageshow', (e) => e.persisted && send());
+    onView((previous, restored) => {
+      if (!restored) (referrer = previous), (spa = 1);
+      send();
+    }, options.hash);
   },
 });

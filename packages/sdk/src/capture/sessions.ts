@@ -36,7 +36,7 @@ export const sessions = (options: SessionsOptions = {}): Plugin => ({
       s[3] = String(now);
       mem = s;
       core.storage.set('s', s.join('|'));
-      (e.context ||= {}).session = { id: s[0], count: +s[1], start: s[2] };
+      e.context!.session = { id: s[0], count: +s[1], start: s[2] };
     });
   },
 });
