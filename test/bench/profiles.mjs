@@ -1,11 +1,19 @@
 /**
- * Portrait domain benchmark (issue 5): the pure `applyEvent` cost per event with 1,000
- * vs 10,000 live profiles (the ratio must stay under 1.25: updating one portrait must not
- * cost more when there are more profiles), and `renderPortrait` p95.
+ * Portrait benchmark (issue 5).
  *
- * The TypeScript domain code is bundled in memory with esbuild (it comes with wrangler).
- * Figures are medians of alternating rounds, measured in this run on this machine.
+ * Pure domain: `applyEvent` cost per event with 1,000 vs 10,000 live profiles (the ratio
+ * must stay under 1.25: updating one portrait must not cost more when there are more
+ * profiles), and `renderPortrait` p95. The TypeScript is bundled in memory with esbuild
+ * (it comes with wrangler); figures are medians of alternating rounds.
+ *
+ * Over HTTP (`wrangler dev`, fresh local storage, rate limits off): ingest cost per event
+ * into existing profiles with 1,000 and then 10,000 profiles (ratio < 1.25), then
+ * `GET /v1/profiles/:id` and `GET /v1/profiles` (D1 index, 200 per page) p95 with 10,000
+ * profiles. This part creates 20,000 events through the collector and takes minutes on a
+ * busy 2-core machine, so it runs only with PROFILES_BENCH_HTTP=1.
  */
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -99,7 +107,199 @@ function measureApply(domain, world, events) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
 
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+const WRITE_AUTH = `Basic ${Buffer.from('wk_demo:').toString('base64')}`;
+const SECRET_AUTH = 'Bearer sk_demo';
+
+/** Posts one batch; retries (same messageIds, so the store dedupes) when wrangler dev restarts on a file change mid-request. */
+async function post(origin, batch) {
+  for (let attempt = 0; ; attempt++) {
+    let status = 0;
+    let text = '';
+    try {
+      const res = await fetch(`${origin}/v1/batch`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: WRITE_AUTH, 'user-agent': '' },
+        body: JSON.stringify({ batch }),
+      });
+      status = res.status;
+      text = await res.text();
+      if (res.ok) {
+        const body = JSON.parse(text);
+        if (body.accepted + body.duplicates !== batch.length) throw new Error(`ingest kept ${body.accepted} of ${batch.length}: ${text.slice(0, 300)}`);
+        return;
+      }
+    } catch (err) {
+      if (attempt >= 8) throw err;
+    }
+    if (attempt >= 8 || (status >= 400 && status < 500 && status !== 429)) throw new Error(`ingest answered ${status}: ${text.slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+  }
+}
+
+async function getJson(origin, path) {
+  for (let attempt = 0; ; attempt++) {
+    const t0 = performance.now();
+    const res = await fetch(`${origin}${path}`, { headers: { authorization: SECRET_AUTH } });
+    const text = await res.text();
+    const ms = performance.now() - t0;
+    try {
+      if (res.ok) return { body: JSON.parse(text), ms };
+    } catch { /* a restart mid-request: retry */ }
+    if (attempt >= 5 || (res.status >= 400 && res.status < 500)) throw new Error(`GET ${path} answered ${res.status}: ${text.slice(0, 300)}`);
+    await new Promise((r) => setTimeout(r, 500 * (attempt + 1)));
+  }
+}
+
+/** Creates profiles u{from}..u{to-1}: an identify and an order each, 500 events per batch, two batches in flight. */
+async function createProfiles(origin, from, to) {
+  const batches = [];
+  for (let start = from; start < to; start += 250) {
+    const batch = [];
+    for (let i = start; i < Math.min(to, start + 250); i++) {
+      const ts = new Date(START + (i % 60) * 86_400_000).toISOString();
+      batch.push({ type: 'identify', messageId: `bench-id-${i}`, userId: `u${i}`, timestamp: ts, traits: { email: `u${i}@example.com`, name: `User ${i}` } });
+      batch.push({ type: 'track', event: 'Order Completed', messageId: `bench-order-${i}`, userId: `u${i}`, timestamp: ts, properties: { order_id: `o${i}`, revenue: 10 + (i % 500), currency: 'GBP' } });
+    }
+    batches.push(batch);
+  }
+  const worker = async () => { for (let b = batches.shift(); b; b = batches.shift()) await post(origin, b); };
+  await Promise.all([worker(), worker()]);
+}
+
+/** Median ms per event of ingesting 200-event batches (one event each to 200 random existing profiles). */
+async function ingestCost(origin, profiles, rounds, tag) {
+  const random = prng(profiles);
+  const costs = [];
+  for (let r = 0; r < rounds; r++) {
+    const batch = [];
+    for (let i = 0; i < 200; i++) {
+      const u = Math.floor(random() * profiles);
+      batch.push({ type: 'track', event: 'Product Viewed', messageId: `bench-${tag}-${r}-${i}`, userId: `u${u}`, timestamp: new Date().toISOString(), properties: { product_id: `p${i}`, category: 'Tea', price: 5 } });
+    }
+    const t0 = performance.now();
+    await post(origin, batch);
+    costs.push((performance.now() - t0) / batch.length);
+  }
+  return median(costs);
+}
+
+/** Pages through the whole index (200 per page); returns the rows seen and each page's latency. */
+async function listAll(origin) {
+  const times = [];
+  let rows = 0;
+  let cursor = null;
+  do {
+    const { body, ms } = await getJson(origin, `/v1/profiles?sort=revenue&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    times.push(ms);
+    rows += body.data.length;
+    cursor = body.nextCursor;
+  } while (cursor);
+  return { rows, times };
+}
+
+/** Starts `wrangler dev` on a free port with fresh storage; retries when another process takes the port first. */
+async function startWorker(vars) {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const origin = `http://127.0.0.1:${port}`;
+    const state = mkdtempSync(join(tmpdir(), 'portrait-bench-profiles-'));
+    const child = spawn(
+      join(root, 'node_modules', '.bin', 'wrangler'),
+      ['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false',
+        '--persist-to', join(state, 'state'), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' } },
+    );
+    const worker = { origin, child, state, log: '', exited: false };
+    child.stdout.on('data', (d) => { worker.log += d; });
+    child.stderr.on('data', (d) => { worker.log += d; });
+    child.on('exit', () => { worker.exited = true; });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      if (worker.exited) break;
+      try {
+        if ((await fetch(`${origin}/health`)).ok) return worker;
+      } catch { /* not listening yet */ }
+      if (Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await stopWorker(worker);
+    if (attempt >= 3 || !/Address already in use/.test(worker.log)) throw new Error(`wrangler dev did not start:\n${worker.log.slice(-2000)}`);
+  }
+}
+
+async function stopWorker(worker) {
+  try { process.kill(-worker.child.pid, 'SIGTERM'); } catch { /* gone */ }
+  await new Promise((r) => (worker.exited ? r() : worker.child.once('exit', r)));
+  rmSync(worker.state, { recursive: true, force: true });
+}
+
+async function httpFigures() {
+  const vars = { PORTRAIT_DEV: '1', RATE_KEY_EVENTS_PER_MIN: '0', RATE_IP_EVENTS_PER_MIN: '0', RATE_IP_NEW_IDS_PER_MIN: '0', RATE_MARKETER_PER_MIN: '0', INDEX_DELAY_MS: '500' };
+  const worker = await startWorker(vars);
+  const { origin } = worker;
+  try {
+    const t0 = Date.now();
+    const note = (what) => process.stderr.write(`bench profiles: ${what} (${Math.round((Date.now() - t0) / 1000)} s)\n`);
+    await createProfiles(origin, 0, 1_000);
+    note('1,000 profiles created');
+    await ingestCost(origin, 1_000, 3, 'warm');
+    const small = await ingestCost(origin, 1_000, 9, 'small');
+    await createProfiles(origin, 1_000, 10_000);
+    note('10,000 profiles created');
+    const large = await ingestCost(origin, 10_000, 9, 'large');
+
+    // The index fills from the profile objects' alarms within seconds; wait until it holds all 10,000.
+    let listed = await listAll(origin);
+    const until = Date.now() + 180_000;
+    while (listed.rows < 10_000 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 2_000));
+      listed = await listAll(origin);
+    }
+    note(`index holds ${listed.rows} profiles`);
+    const lists = [...listed.times, ...(await listAll(origin)).times];
+    const random = prng(99);
+    const lookups = [];
+    let missing = 0;
+    for (let i = 0; i < 300; i++) {
+      try {
+        lookups.push((await getJson(origin, `/v1/profiles/user_id:u${Math.floor(random() * 10_000)}?limit=10`)).ms);
+      } catch {
+        missing++;
+      }
+    }
+    const ratio = large / small;
+    return [
+      { name: 'HTTP ingest per event, 1,000 profiles', value: small, unit: 'ms', ok: true },
+      { name: 'HTTP ingest per event, 10,000 profiles', value: large, unit: 'ms', ok: true },
+      { name: 'HTTP ingest cost ratio 10,000 / 1,000 profiles', value: ratio, unit: 'x', budget: '< 1.25', ok: ratio < 1.25 },
+      { name: 'profiles in the D1 index', value: listed.rows, unit: 'rows', budget: '10,000', ok: listed.rows === 10_000 },
+      { name: 'GET /v1/profiles/:id p95 (10,000 profiles)', value: percentile(lookups, 0.95), unit: 'ms', ok: true },
+      { name: 'lookups of created profiles not found', value: missing, unit: 'of 300', budget: '0', ok: missing === 0 },
+      { name: 'GET /v1/profiles?sort=revenue&limit=200 p95 (10,000 profiles)', value: percentile(lists, 0.95), unit: 'ms', ok: true },
+    ];
+  } finally {
+    await stopWorker(worker);
+  }
+}
+
 export async function run() {
+  const rows = await domainFigures();
+  if (process.env.PROFILES_BENCH_HTTP === '1') rows.push(...(await httpFigures()));
+  return rows;
+}
+
+async function domainFigures() {
   const domain = await loadDomain();
   const small = setup(domain, 1_000, 20, 1);
   const large = setup(domain, 10_000, 20, 2);
@@ -137,4 +337,8 @@ export async function run() {
     { name: 'portrait JSON size (one profile, ~60 events)', value: bytes, unit: 'bytes', ok: true },
     { name: 'portrait state JSON size (same profile)', value: stateBytes, unit: 'bytes', ok: true },
   ];
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.table(await run());
 }
