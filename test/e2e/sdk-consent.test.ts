@@ -192,6 +192,34 @@ describe('SDK consent (real Chromium, script tag with data-consent="required")',
     expect(await page.evaluate(() => (window as unknown as W).portrait.consent.get())).toMatchObject({ gpc: true, categories: { marketing: false } });
   });
 
+  it("Google Consent Mode analytics_storage 'denied': nothing stored or sent until an update grants it", async () => {
+    const page = await env.ctx.newPage();
+    const others = recordOtherRequests(page);
+    await page.addInitScript(() => {
+      const w = window as unknown as { dataLayer: unknown[]; gtag: (...a: unknown[]) => void };
+      w.dataLayer = w.dataLayer || [];
+      // gtag pushes its `arguments` object, as Google's snippet does.
+      w.gtag = function gtag() { w.dataLayer.push(arguments); };
+      w.gtag('consent', 'default', { analytics_storage: 'denied', ad_storage: 'denied' });
+    });
+    await page.clock.install();
+    await openSdkPage(page, env.server, { fixture: 'script-tag', consent: 'optional' });
+    await page.evaluate(() => (window as unknown as W).portrait.track('Under Consent Mode'));
+    await flush(page);
+    await page.clock.runFor(60_000);
+    expect(others).toEqual([]);
+    expect(await footprint(page)).toEqual(NOTHING);
+
+    await page.evaluate(() => {
+      const w = window as unknown as W & { gtag: (...a: unknown[]) => void };
+      w.gtag('consent', 'update', { analytics_storage: 'granted' });
+      w.portrait.track('After Consent Mode update');
+    });
+    await flush(page);
+    await env.server.waitForUnique(1, { filter: named('After Consent Mode update') });
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
   for (const purpose1 of [false, true]) {
     it(`follows a TCF v2.2 CMP without a grant call (purpose 1 ${purpose1 ? 'consented' : 'refused'})`, async () => {
       const page = await env.ctx.newPage();
