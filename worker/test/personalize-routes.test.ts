@@ -80,6 +80,16 @@ describe('/v1/campaigns', () => {
     expect(((await res.json()) as any).error.details[0].path).toBe('audience.rule');
   });
 
+  it('answers a cross-origin preflight without Access-Control-Allow-Origin (scenario 30)', async () => {
+    const res = await SELF.fetch(`${ORIGIN}/v1/campaigns`, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET', 'access-control-request-headers': 'authorization' },
+    });
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    const get = await SELF.fetch(`${ORIGIN}/v1/campaigns`, { headers: { origin: 'https://evil.example', authorization: `Bearer ${SECRET_KEY}` } });
+    expect(get.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('needs a secret key: none is 401, a write key is 403', async () => {
     expect((await SELF.fetch(`${ORIGIN}/v1/campaigns`)).status).toBe(401);
     expect((await api('/v1/campaigns', { key: WRITE_KEY })).status).toBe(403);
