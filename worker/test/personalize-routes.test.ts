@@ -147,6 +147,17 @@ describe('POST /v1/decide', () => {
     expect(held).toBeLessThanOrEqual(20);
   }, 30_000);
 
+  it('moves a visitor whose variant was removed to a remaining one, and keeps them there', async () => {
+    const slot = uid('moved').slice(0, 60);
+    const c = await create(campaign(slot, { variants: [{ id: 'old', content: { headline: 'Old' } }] }));
+    const anon = uid('mover');
+    expect(((await (await decideFor(anon, [slot])).json()) as any).slots[slot].variant).toBe('old');
+    expect((await api(`/v1/campaigns/${c.id}`, { method: 'PATCH', body: { variants: [{ id: 'new', content: { headline: 'New' } }, { id: 'newer', content: { headline: 'Newer' } }] } })).status).toBe(200);
+    const first = ((await (await decideFor(anon, [slot])).json()) as any).slots[slot].variant;
+    expect(['new', 'newer']).toContain(first);
+    for (let i = 0; i < 5; i++) expect(((await (await decideFor(anon, [slot])).json()) as any).slots[slot].variant).toBe(first);
+  });
+
   it('refuses a secret key, an unknown key and a malformed body', async () => {
     expect((await decideFor(uid('a'), ['hero'], { writeKey: SECRET_KEY })).status).toBe(403);
     expect((await decideFor(uid('a'), ['hero'], { writeKey: 'wk_nope' })).status).toBe(401);

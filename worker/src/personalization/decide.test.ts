@@ -98,6 +98,12 @@ describe('decide', () => {
     expect(r.newAssignments).toEqual([]);
   });
 
+  it('reassigns a visitor whose variant was removed, naming the arm it replaces', () => {
+    const r = run({ history: { assignments: { c1: 'gone' } } });
+    expect(r.slots.hero?.variant).toBe('a');
+    expect(r.newAssignments).toEqual([{ campaign: 'c1', arm: 'a', replaces: 'gone' }]);
+  });
+
   it('sends new visitors to the variant that converts clearly better', () => {
     const c = campaign({ variants: [{ id: 'a', name: 'A', content: { headline: 'A' } }, { id: 'b', name: 'B', content: { headline: 'B' } }] });
     const stats = { c1: { a: { impressions: 2000, conversions: 40 }, b: { impressions: 2000, conversions: 120 } } };

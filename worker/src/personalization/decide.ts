@@ -58,8 +58,12 @@ export interface DecideInput {
 
 export interface DecideResult {
   slots: Record<string, SlotDecision>;
-  /** Arms given in this call for the first time: the caller stores them so the visitor keeps them. */
-  newAssignments: Array<{ campaign: string; arm: string }>;
+  /**
+   * Arms given in this call: the caller stores them so the visitor keeps them. `replaces`
+   * names an earlier arm that no longer applies (its variant was removed, or the holdout
+   * share changed): that visitor starts over in the new arm.
+   */
+  newAssignments: Array<{ campaign: string; arm: string; replaces?: string }>;
 }
 
 /**
@@ -90,14 +94,14 @@ export function decide(input: DecideInput): DecideResult {
       if (!input.inAudience(campaign.audience)) continue;
       const previous = input.history?.assignments?.[campaign.id];
       if (inHoldout(input.tenant, campaign, input.visitorId)) {
-        if (previous !== HOLDOUT) newAssignments.push({ campaign: campaign.id, arm: HOLDOUT });
+        if (previous !== HOLDOUT) newAssignments.push(previous ? { campaign: campaign.id, arm: HOLDOUT, replaces: previous } : { campaign: campaign.id, arm: HOLDOUT });
         slots.set(slot, { campaign: campaign.id, variant: null, holdout: true });
         break;
       }
       let variant = campaign.variants.find((v) => v.id === previous);
       if (!variant) {
         variant = campaign.variants[thompsonPick(campaign.variants.map((v) => input.stats?.[campaign.id]?.[v.id]), input.random)];
-        newAssignments.push({ campaign: campaign.id, arm: variant.id });
+        newAssignments.push(previous ? { campaign: campaign.id, arm: variant.id, replaces: previous } : { campaign: campaign.id, arm: variant.id });
       }
       slots.set(slot, { campaign: campaign.id, variant: variant.id, holdout: false, content: resolveContent(variant.content, input.data) });
       break;

@@ -120,12 +120,29 @@ export async function visitorHistory(db: D1Database, tenantId: string, visitorId
   return history;
 }
 
-/** Remember arms given for the first time (an arm once given is never changed). */
-export async function saveAssignments(db: D1Database, tenantId: string, visitorId: string, assignments: Array<{ campaign: string; arm: string }>, now = Date.now()): Promise<void> {
+/**
+ * Remember arms given. A first arm is only inserted (a concurrent request's arm wins); an
+ * arm that `replaces` one no longer valid resets the row, so the visitor's views, click and
+ * conversion count for the arm they now see.
+ */
+export async function saveAssignments(
+  db: D1Database,
+  tenantId: string,
+  visitorId: string,
+  assignments: Array<{ campaign: string; arm: string; replaces?: string }>,
+  now = Date.now(),
+): Promise<void> {
   if (!assignments.length) return;
   await db.batch(
     assignments.map((a) =>
-      db.prepare('INSERT OR IGNORE INTO campaign_visitors (tenant_id, campaign_id, visitor_id, arm, assigned_at) VALUES (?, ?, ?, ?, ?)').bind(tenantId, a.campaign, visitorId, a.arm, now),
+      a.replaces
+        ? db
+            .prepare(
+              `UPDATE campaign_visitors SET arm = ?1, assigned_at = ?2, first_viewed_at = NULL, last_viewed_at = NULL, views = 0,
+               recent_views = '[]', clicked_at = NULL, converted_at = NULL WHERE tenant_id = ?3 AND campaign_id = ?4 AND visitor_id = ?5 AND arm = ?6`,
+            )
+            .bind(a.arm, now, tenantId, a.campaign, visitorId, a.replaces)
+        : db.prepare('INSERT OR IGNORE INTO campaign_visitors (tenant_id, campaign_id, visitor_id, arm, assigned_at) VALUES (?, ?, ?, ?, ?)').bind(tenantId, a.campaign, visitorId, a.arm, now),
     ),
   );
 }
