@@ -1,8 +1,10 @@
-import type { Env } from '../src/env';
+import type { Env as WorkerEnv } from '../src/env';
 
+// `env` from cloudflare:test / cloudflare:workers has the collector's bindings.
 declare global {
   namespace Cloudflare {
-    interface Env extends import('../src/env').Env {}
+    interface Env extends WorkerEnv {}
   }
 }
-export type { Env };
+
+export {};

@@ -42,9 +42,12 @@ export async function post(path: string, body: unknown, opts: PostOptions = {}):
   return SELF.fetch(`${ORIGIN}${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
 }
 
-export async function ingest(body: unknown, opts: PostOptions = {}): Promise<{ status: number; body: IngestResponse & ErrorResponse; res: Response }> {
+/** Either answer of an ingest route: the IngestResponse fields on 200, `error` otherwise. */
+export type IngestAnswer = Omit<IngestResponse, 'success'> & { success: boolean; error: ErrorResponse['error'] };
+
+export async function ingest(body: unknown, opts: PostOptions = {}): Promise<{ status: number; body: IngestAnswer; res: Response }> {
   const res = await post('/v1/batch', body, opts);
-  return { status: res.status, body: (await res.json()) as IngestResponse & ErrorResponse, res };
+  return { status: res.status, body: (await res.json()) as IngestAnswer, res };
 }
 
 export function track(anonymousId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
@@ -60,11 +63,11 @@ export function track(anonymousId: string, extra: Record<string, unknown> = {}):
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type ProfileBody = { profile: any; events: any[] };
+export type ProfileBody = { profile: any; events: any[]; error: ErrorResponse['error'] };
 
-export async function getProfile(ref: string, key = SECRET_KEY): Promise<{ status: number; body: ProfileBody & ErrorResponse }> {
+export async function getProfile(ref: string, key = SECRET_KEY): Promise<{ status: number; body: ProfileBody }> {
   const res = await SELF.fetch(`${ORIGIN}/v1/profiles/${encodeURIComponent(ref)}?limit=500`, { headers: { authorization: `Bearer ${key}` } });
-  return { status: res.status, body: (await res.json()) as ProfileBody & ErrorResponse };
+  return { status: res.status, body: (await res.json()) as ProfileBody };
 }
 
 /** Events stored for a profile (0 when the profile does not exist). */
