@@ -182,8 +182,19 @@ describe('SDK across tabs and visits (real Chromium, recording server)', () => {
     expect(env.ctx.errors.pageErrors).toEqual([]);
   });
 
-  it('tab closed with ~100 KB queued: at most 64 KiB of keepalive in flight, the rest sent on the next visit, each stored once', async () => {
+  for (const transport of ['fetch keepalive', 'sendBeacon (browser without fetch keepalive)'] as const) {
+  it(`tab closed with ~100 KB queued, ${transport}: at most 64 KiB in flight, the rest sent on the next visit, each stored once`, async () => {
     const first = await env.ctx.newPage();
+    if (transport !== 'fetch keepalive') {
+      // A browser whose keepalive fetch fails (unsupported, or over its quota).
+      await first.addInitScript(() => {
+        const real = window.fetch;
+        window.fetch = function (input: RequestInfo | URL, init?: RequestInit) {
+          if (init?.keepalive) return Promise.reject(new TypeError('Failed to fetch: keepalive is not supported'));
+          return real.call(this, input, init);
+        };
+      });
+    }
     await installNetLog(first, { persist: true });
     // No batch leaves before the tab closes: everything goes at unload or next visit.
     await openSdkPage(first, env.server, { query: { visit: '1' }, options: { flushAt: 1000, flushInterval: 600_000 } });
@@ -203,8 +214,11 @@ describe('SDK across tabs and visits (real Chromium, recording server)', () => {
     await env.server.waitForUnique(50, { filter: named('Heavy') });
     await flush(next);
 
-    const calls = (await persistedNetCalls(next)).filter((c) => c.keepalive && new URL(c.url).pathname.startsWith('/v1/'));
+    const calls = (await persistedNetCalls(next)).filter((c) => c.keepalive && c.page.includes('visit=1') && new URL(c.url).pathname.startsWith('/v1/'));
     expect(calls.length).toBeGreaterThan(0);
+    const kinds = calls.filter((c) => !c.refused).map((c) => c.kind);
+    expect(kinds.length).toBeGreaterThan(0);
+    expect(kinds.every((k) => k === (transport === 'fetch keepalive' ? 'fetch' : 'beacon')), JSON.stringify(calls.map((c) => [c.kind, c.refused]))).toBe(true);
     expect(Math.max(...calls.map((c) => c.inflightKeepalive))).toBeLessThanOrEqual(64 * 1024);
     const unload = env.server.ingestRequests().filter((r) => visitOf(r) === '1');
     const unloadBytes = unload.reduce((n, r) => n + r.bytes, 0);
@@ -222,4 +236,5 @@ describe('SDK across tabs and visits (real Chromium, recording server)', () => {
     expect(heavy.filter((id) => idb.includes(id))).toEqual([]);
     expect(env.ctx.errors.pageErrors).toEqual([]);
   });
+  }
 });

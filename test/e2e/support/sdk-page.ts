@@ -214,7 +214,7 @@ export interface NetCall {
  * Log every `fetch` and `navigator.sendBeacon` call of the pages of `context` into
  * `window.__net` (read with `netCalls()`), and the largest number of keepalive/beacon
  * bytes in flight at once. With `persist: true` the log is also written to
- * `localStorage['__e2e_net']` synchronously, so it survives the page being closed
+ * `localStorage['__e2e_net:<page>']` synchronously, so it survives the page being closed
  * (read it from the next page with `persistedNetCalls()`); do not combine with a
  * storage-footprint assertion.
  */
@@ -224,13 +224,12 @@ export async function installNetLog(target: { addInitScript: Page['addInitScript
     if (w.__net) return;
     const log: NetCall[] = (w.__net = []);
     let inflight = 0;
-    const save = (call: NetCall) => {
+    // One localStorage key per page (`__e2e_net:<n>`), rewritten on every change, so
+    // late facts (a refused call) are kept too.
+    const key = `__e2e_net:${Date.now()}-${Math.floor(performance.now() * 1000)}-${Math.random().toString(36).slice(2)}`;
+    const save = (_call?: NetCall) => {
       if (!persist) return;
-      try {
-        const prev = JSON.parse(localStorage.getItem('__e2e_net') || '[]') as NetCall[];
-        prev.push(call);
-        localStorage.setItem('__e2e_net', JSON.stringify(prev));
-      } catch { /* the log must never break the page */ }
+      try { localStorage.setItem(key, JSON.stringify(log)); } catch { /* the log must never break the page */ }
     };
     const ids = (body: unknown): string[] | undefined => {
       if (typeof body !== 'string') return undefined;
@@ -260,11 +259,12 @@ export async function installNetLog(target: { addInitScript: Page['addInitScript
       const settle = () => { if (keepalive) inflight -= bytes; };
       try {
         const p = origFetch.call(this, input, init);
-        p.then(settle, (err) => { settle(); call.refused = true; void err; });
+        p.then(settle, (err) => { settle(); call.refused = true; save(); void err; });
         return p;
       } catch (err) {
         settle();
         call.refused = true;
+        save();
         throw err;
       }
     };
@@ -289,7 +289,14 @@ export async function netCalls(page: Page): Promise<NetCall[]> {
   return page.evaluate(() => (window as unknown as { __net?: NetCall[] }).__net ?? []);
 }
 
-/** The calls logged with `persist: true` by every page of this origin so far (e.g. one now closed). */
+/** The calls logged with `persist: true` by every page of this origin so far (e.g. one now closed), oldest first. */
 export async function persistedNetCalls(page: Page): Promise<NetCall[]> {
-  return page.evaluate(() => JSON.parse(localStorage.getItem('__e2e_net') || '[]'));
+  return page.evaluate(() => {
+    const all: NetCall[] = [];
+    for (let i = 0; i < localStorage.length; i++) {
+      const k = localStorage.key(i)!;
+      if (k.startsWith('__e2e_net:')) all.push(...(JSON.parse(localStorage.getItem(k) || '[]') as NetCall[]));
+    }
+    return all.sort((x, y) => x.at - y.at);
+  });
 }
