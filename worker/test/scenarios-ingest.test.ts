@@ -230,6 +230,17 @@ describe('9. the same messageId twice', () => {
   });
 });
 
+describe('9b. the same messageId twice in one batch', () => {
+  it('stores the first, reports the copy as duplicate and a different payload as a conflict', async () => {
+    const anon = uid('anon');
+    const ev = track(anon);
+    const r = await ingest({ batch: [ev, { ...ev }, { ...ev, event: 'Other' }] });
+    expect(r.body).toMatchObject({ accepted: 1, duplicates: 1 });
+    expect(r.body.rejected).toEqual([expect.objectContaining({ index: 2, reason: 'duplicate_conflict' })]);
+    expect(await storedCount(`anonymous_id:${anon}`)).toBe(1);
+  });
+});
+
 describe('10. client-supplied ip and userAgent', () => {
   it('ignores them; the connection IP is never stored', async () => {
     const anon = uid('anon');

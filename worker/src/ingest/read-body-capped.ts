@@ -13,11 +13,18 @@ export async function readBodyCapped(
   contentLength: string | null,
   maxBytes: number,
 ): Promise<Uint8Array> {
+  let declared = NaN;
   if (contentLength !== null && contentLength !== '') {
-    const declared = Number(contentLength);
+    declared = Number(contentLength);
     if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(declared, maxBytes);
   }
   if (!body) return new Uint8Array(0);
+  if (Number.isFinite(declared)) {
+    // HTTP framing bounds the body by its Content-Length: one native read, then re-check.
+    const bytes = new Uint8Array(await new Response(body).arrayBuffer());
+    if (bytes.byteLength > maxBytes) throw tooLarge(bytes.byteLength, maxBytes);
+    return bytes;
+  }
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -24,12 +24,10 @@ const SPAM_DOMAINS = new Set([
  */
 export function spamReferrer(referrer: unknown): string | undefined {
   if (typeof referrer !== 'string' || referrer === '') return undefined;
-  let host: string;
-  try {
-    host = new URL(referrer).hostname.toLowerCase();
-  } catch {
-    return undefined;
-  }
+  // The host sits between "//" and the next "/", "?", "#" or ":"; no URL object per event.
+  const match = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#:]+)/i.exec(referrer);
+  if (!match) return undefined;
+  const host = match[1].toLowerCase();
   const parts = host.split('.');
   for (let i = 0; i < parts.length - 1; i++) {
     const candidate = parts.slice(i).join('.');

@@ -107,14 +107,11 @@ export class ProfileObject extends DurableObject<Env> {
     this.guarded(() => {
       let portrait = this.loadPortrait();
       let changed = this.audiences.prepare(portrait, defs).length > 0;
-      for (const p of events) {
-        const body = JSON.stringify(p.event);
-        // One statement on the common path: the insert is skipped when the messageId is known.
-        const inserted = this.sql.exec(
-          'INSERT INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (message_id) DO NOTHING RETURNING seq',
-          p.event.messageId, p.hash, p.event.type, p.event.event ?? p.event.name ?? null, p.orderAt, Date.parse(p.event.receivedAt), body,
-        ).toArray().length > 0;
-        if (inserted) {
+      const bodies = events.map((p) => JSON.stringify(p.event));
+      const inserted = this.insertEvents(events, bodies);
+      for (let i = 0; i < events.length; i++) {
+        const p = events[i];
+        if (inserted.delete(p.event.messageId)) {
           portrait = applyEvent(portrait, { event: p.event, orderAt: p.orderAt }, config);
           changed = true;
           outcomes.push({ index: p.index, outcome: 'accepted' });
@@ -122,7 +119,7 @@ export class ProfileObject extends DurableObject<Env> {
           const existing = this.sql.exec<{ hash: string }>('SELECT hash FROM events WHERE message_id = ?', p.event.messageId).one();
           if (existing.hash === p.hash) outcomes.push({ index: p.index, outcome: 'duplicate' });
           else {
-            this.sql.exec('INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, ?, ?, ?)', p.event.messageId, p.hash, Date.parse(p.event.receivedAt), body);
+            this.sql.exec('INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, ?, ?, ?)', p.event.messageId, p.hash, Date.parse(p.event.receivedAt), bodies[i]);
             outcomes.push({ index: p.index, outcome: 'conflict' });
             continue;
           }
@@ -370,6 +367,29 @@ export class ProfileObject extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(Date.now() + (Number.isFinite(delay) ? delay : DEFAULT_INDEX_DELAY_MS));
     }
     this.alarmPending = true;
+  }
+
+  /**
+   * Inserts the events whose messageId is new, in order, a few rows per statement (bound
+   * parameters are capped at 100), and returns the messageIds actually inserted.
+   */
+  private insertEvents(events: PreparedEvent[], bodies: string[]): Set<string> {
+    const inserted = new Set<string>();
+    const perStatement = 14; // 7 parameters per row
+    for (let i = 0; i < events.length; i += perStatement) {
+      const chunk = events.slice(i, i + perStatement);
+      const args: SqlStorageValue[] = [];
+      chunk.forEach((p, j) => {
+        args.push(p.event.messageId, p.hash, p.event.type, p.event.event ?? p.event.name ?? null, p.orderAt, Date.parse(p.event.receivedAt), bodies[i + j]);
+      });
+      const cursor = this.sql.exec<{ message_id: string }>(
+        `INSERT INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+        ...args,
+      );
+      for (const row of cursor) inserted.add(row.message_id);
+    }
+    return inserted;
   }
 
   /**
