@@ -7,10 +7,10 @@ export const MAX_RETRY_WAIT = 300_000;
  * jitter (random in [0, min(cap, 1 s * 2^attempt))), so a fleet of browsers
  * coming back online does not retry in lockstep. Both are capped at 5 minutes.
  */
-export const backoff = (attempt: number, retryAfter?: string | null, random = Math.random): number => {
+export const backoff = (attempt: number, retryAfter?: string | null): number => {
   if (retryAfter) {
     const ms = +retryAfter >= 0 ? +retryAfter * 1000 : Date.parse(retryAfter) - Date.now();
     if (ms === ms) return Math.min(Math.max(ms, 0), MAX_RETRY_WAIT);
   }
-  return random() * Math.min(MAX_RETRY_WAIT, 1000 * 2 ** attempt);
+  return Math.random() * Math.min(MAX_RETRY_WAIT, 1000 * 2 ** attempt);
 };

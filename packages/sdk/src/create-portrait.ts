@@ -1,7 +1,6 @@
-import { LIMITS } from '@portrait/protocol';
+import { CONSENT_CATEGORIES, LIMITS } from '@portrait/protocol';
 import type { ConsentCategory, ConsentContext, PortraitEvent, RejectedEvent } from '@portrait/protocol';
 import { backoff } from './backoff';
-import { consentModeDenied } from './consent-mode';
 import { createDurableQueue, type DurableQueue, type QueueEntry, type QueueKey } from './durable-queue';
 import { eventContext, pageContext } from './event-context';
 import { holdTabLock, mayTake, withFlushLock } from './flush-lock';
@@ -21,7 +20,7 @@ import type {
 } from './types';
 import { uuid } from './uuid';
 
-const ALL: ConsentCategory[] = ['analytics', 'personalization', 'marketing'];
+const ALL = CONSENT_CATEGORIES as ConsentCategory[];
 /** Browsers allow 64 KiB of keepalive/beacon bodies in flight per page. */
 const KEEPALIVE_QUOTA = 65_536;
 
@@ -33,7 +32,7 @@ type AnyFn = (...a: any[]) => any;
 const size = (s: string) => new Blob([s]).size;
 // An invalid `timestamp` option throws here: the call is dropped and warned about (debug).
 const iso = (t?: Date | string) => new Date(t ?? Date.now()).toISOString();
-const online = () => navigator.onLine !== false;
+const online = () => navigator.onLine;
 
 /**
  * Creates an SDK instance. Nothing happens (no storage, no listener, no request)
@@ -52,9 +51,10 @@ export const createPortrait = (): Portrait => {
   let status: Status = 'pending';
   let source: ConsentState['source'] = 'default';
   let gpc = false;
-  const cats = { analytics: false, personalization: false, marketing: false };
+  // Set for every category by decide(), which init() always calls.
+  const cats = {} as Record<ConsentCategory, boolean>;
   let aid = '';
-  let uid: string | undefined;
+  let uid: string | null | undefined;
   let tab = '';
   let started = 0;
   // Bumped by a purge: work started before it (a flush awaiting the network) must not touch anything after.
@@ -72,7 +72,7 @@ export const createPortrait = (): Portrait => {
   const pre: (() => void)[] = [];
 
   const warn = (message: string, detail?: unknown) => {
-    if (o?.debug) console.warn('[portrait] ' + message, detail ?? '');
+    if (o?.debug) console.warn('[portrait] ' + message, detail);
   };
   const emit = <K extends keyof SdkEvents>(name: K, payload: SdkEvents[K]) =>
     subs[name]?.forEach((cb) => {
@@ -88,7 +88,7 @@ export const createPortrait = (): Portrait => {
   };
 
   // Storage and sending are allowed.
-  const ok = () => status === 'granted' && cats.analytics && !consentModeDenied();
+  const ok = () => status === 'granted' && cats.analytics;
   // Events are dropped (not even held): denied, or granted without analytics.
   const dead = () => status === 'denied' || (status === 'granted' && !cats.analytics);
   const state = (): ConsentState => ({ status, categories: { ...cats }, gpc, source });
@@ -176,13 +176,9 @@ export const createPortrait = (): Portrait => {
         warn('enricher', x);
       }
     }
-    let bytes = 0;
-    try {
-      bytes = size(JSON.stringify(e));
-    } catch {
-      /* circular or BigInt: not JSON */
-    }
-    if (!bytes || bytes > LIMITS.eventBytes) return fail('rejected', bytes ? 'event over 32 KB' : 'event not JSON', { messageIds: [e.messageId] });
+    // Not JSON (circular, BigInt): throws, and safe() drops the call with a debug warning.
+    const bytes = size(JSON.stringify(e));
+    if (bytes > LIMITS.eventBytes) return fail('rejected', 'event over 32 KB', { messageIds: [e.messageId] });
     emit('event', e);
     // Before consent the queue stays in memory (bounded like the stored one); it is written on grant.
     if (ok()) start();
@@ -204,19 +200,16 @@ export const createPortrait = (): Portrait => {
     ids.forEach((i) => fly.delete(i));
     const s = r._status;
     if (g !== gen || s < 0) return false;
-    if (s > 199 && s < 300) {
-      attempt = until = 0;
+    // 2xx: done (rejected events included: resending cannot fix them). Other 4xx but 408/429:
+    // the request itself is wrong (bad key, bad payload), so resending cannot help either.
+    if (s && s !== 408 && s !== 429 && s < 500) {
       Q._remove(ks);
+      if (s > 299) return fail('http', 'HTTP ' + s, { status: s, messageIds: ids }), true;
+      attempt = until = 0;
       const rej: RejectedEvent[] = r._body?.rejected || [];
       const bad = new Set(rej.map((x) => x.messageId ?? ids[x.index]));
       if (rej.length) fail('rejected', 'rejected', { rejected: rej, messageIds: [...bad] });
       emit('delivered', { messageIds: ids.filter((i) => !bad.has(i)) });
-      return true;
-    }
-    if (s && s !== 408 && s !== 429 && s < 500) {
-      // The request itself is wrong (bad key, bad payload): resending cannot help.
-      Q._remove(ks);
-      fail('http', 'HTTP ' + s, { status: s, messageIds: ids });
       return true;
     }
     until = Date.now() + backoff(attempt++, r._retryAfter);
@@ -226,11 +219,11 @@ export const createPortrait = (): Portrait => {
 
   // Picks the next batch among `ks` (oldest first): not in flight, owned by this tab or a
   // gone one, at most `flushAt` events and `max` bytes of body.
-  const pick = (ks: QueueKey[], max: number, may: (owner: string) => boolean = () => true) => {
+  const pick = (ks: QueueKey[], max: number, may?: (owner: string) => boolean) => {
     const out: QueueKey[] = [];
     let bytes = 300;
     for (const k of ks) {
-      if (out.length < o!.flushAt && !fly.has(k[1]) && may(k[3]) && bytes + k[2] + 40 < max) out.push(k), (bytes += k[2] + 40);
+      if (out.length < o!.flushAt && !fly.has(k[1]) && (!may || may(k[3])) && bytes + k[2] + 40 < max) out.push(k), (bytes += k[2] + 40);
     }
     return out;
   };
@@ -273,7 +266,7 @@ export const createPortrait = (): Portrait => {
       try {
         fn(...a);
       } catch (e) {
-        warn('call', e);
+        warn('', e);
       }
     } as F;
 
@@ -288,9 +281,9 @@ export const createPortrait = (): Portrait => {
   const api: Portrait & Core = {
     options: {} as Options,
     init(opts) {
-      if (o) return warn('init twice'), api;
+      if (o) return api; // a second init() (e.g. stub and data attributes both) is ignored
       // A programmer error: the only throw of the SDK.
-      if (!opts?.writeKey) throw Error('portrait.init: writeKey is required');
+      if (!opts?.writeKey) throw Error('portrait.init: writeKey required');
       o = (api as { options: Options }).options = {
         flushAt: 20,
         flushInterval: 2000,
@@ -305,7 +298,7 @@ export const createPortrait = (): Portrait => {
       holdTabLock((tab = uuid()));
       aid = lsGet('aid') || uuid();
       uid = lsGet('uid');
-      Q = createDurableQueue('portrait-' + o.writeKey, (e) => fail('storage', 'IndexedDB failed, using memory: ' + e));
+      Q = createDurableQueue('portrait-' + o.writeKey, (e) => fail('storage', 'IndexedDB failed: ' + e));
       // With a TCF CMP on the page, wait for its answer even in 'optional' mode.
       const tcf = o.tcf !== false && typeof (window as { __tcfapi?: TcfApi }).__tcfapi === 'function';
       fromRecord() || decide(mode === 'required' || tcf ? null : ALL, 'default');
@@ -314,7 +307,7 @@ export const createPortrait = (): Portrait => {
       addEventListener('pagehide', bye);
       document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && bye());
       for (const f of pre.splice(0)) f();
-      for (const p of [...(o.plugins || []), ...plugins.splice(0)]) setup(p);
+      (o.plugins || []).concat(plugins).forEach(setup);
       return api;
     },
     track: safe((event: string, properties, opt) => capture('track', { event, properties }, opt)),
@@ -350,7 +343,7 @@ export const createPortrait = (): Portrait => {
     user: () => ({ anonymousId: aid, userId: uid }),
     addEnricher: (f) => void enrichers.push(f),
     storage: {
-      get: (k) => (ok() ? lsGet('p.' + k) : undefined),
+      get: (k) => (ok() && lsGet('p.' + k)) || undefined,
       set: (k, v) => ok() && lsSet('p.' + k, v),
       remove: (k) => lsSet('p.' + k),
     },

@@ -1,5 +1,6 @@
 import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
 import type { PortraitEvent } from '@portrait/protocol';
+import { noop } from './noop';
 
 /**
  * IndexedDB key of a queued event: [capture time ms, messageId, JSON bytes, owner tab].
@@ -31,10 +32,9 @@ export interface DurableQueue {
   /** Evict the oldest events past `maxEvents` / `maxBytes`; returns their keys. */
   _trim(maxEvents: number, maxBytes: number): Promise<QueueKey[]>;
   /** Delete everything (memory, the database itself) and stay closed until `_open()`. */
-  _purge(): Promise<void>;
+  _purge(): void;
 }
 
-const noop = () => {};
 
 /**
  * The SDK's event queue: a private IndexedDB store (`<dbName>` / `queue`, via
@@ -85,8 +85,8 @@ export const createDurableQueue = (dbName: string, onFail: (error: unknown) => v
     },
     async _get(ks) {
       const vs = await idb('readonly', (os) => Promise.all(ks.map((k) => promisifyRequest<PortraitEvent>(os.get(k)))));
-      const want = ids(ks);
-      return vs ? ks.map((k, i) => ({ _k: k, _e: vs[i] })).filter((x) => x._e) : mem.filter((x) => want.has(x._k[1]));
+      // Without IndexedDB the keys are those of `mem` itself.
+      return vs ? ks.map((k, i) => ({ _k: k, _e: vs[i] })).filter((x) => x._e) : mem.filter((x) => ks.includes(x._k));
     },
     _remove(ks) {
       const gone = ids(ks);
@@ -108,11 +108,13 @@ export const createDurableQueue = (dbName: string, onFail: (error: unknown) => v
       epoch++;
       const s = store;
       store = undefined;
-      // Close our connection first, otherwise deleteDatabase stays blocked until the page closes.
-      return (s ? s('readonly', (os) => os.transaction.db.close()) : Promise.resolve())
-        .catch(noop)
-        .then(() => void indexedDB.deleteDatabase(dbName))
-        .catch(noop);
+      // The deletion waits for open connections: close ours (other tabs purge on their own).
+      if (s) s('readonly', (os) => os.transaction.db.close()).catch(noop);
+      try {
+        indexedDB.deleteDatabase(dbName);
+      } catch {
+        /* no IndexedDB: nothing stored */
+      }
     },
   };
   return q;

@@ -1,7 +1,7 @@
 import { lsGet, lsSet } from './local-store';
+import { noop } from './noop';
 
 const TAB = 'portrait-tab-';
-const noop = () => {};
 
 /**
  * Holds a Web Lock named after this tab for the tab's lifetime. The browser
@@ -14,14 +14,14 @@ export const holdTabLock = (tab: string): void => void navigator.locks?.request(
  * Resolves a predicate "may this tab send an event captured by tab `owner`?": its
  * own events, and those of tabs that are gone (their tab lock is free). A live
  * tab sends its own events, including synchronously at unload, so no other tab
- * may have them in flight at the same time. Without Web Locks: every event.
+ * may have them in flight at the same time. Without Web Locks: undefined (every event).
  */
-export const mayTake = async (tab: string): Promise<(owner: string) => boolean> => {
+export const mayTake = async (tab: string): Promise<((owner: string) => boolean) | undefined> => {
   try {
     const held = (await navigator.locks.query()).held!.map((l) => l.name);
     return (owner) => owner === tab || !held.includes(TAB + owner);
   } catch {
-    return () => true;
+    /* no Web Locks: undefined, every event may be taken */
   }
 };
 

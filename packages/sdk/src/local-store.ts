@@ -5,11 +5,11 @@
  */
 const PREFIX = 'portrait.';
 
-export const lsGet = (key: string): string | undefined => {
+export const lsGet = (key: string): string | null | undefined => {
   try {
-    return localStorage.getItem(PREFIX + key) ?? undefined;
+    return localStorage.getItem(PREFIX + key);
   } catch {
-    return undefined;
+    /* storage disabled: nothing stored */
   }
 };
 

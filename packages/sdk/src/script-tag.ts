@@ -25,9 +25,9 @@ export const startScriptTag = (install?: (p: Portrait, tag: HTMLScriptElement | 
   install?.(p, tag);
   if (Array.isArray(stub)) {
     for (const [m, args] of stub as [string, unknown[]][]) {
-      const [a, b] = m.split('.');
       try {
-        ((b ? p[a as 'consent'] : p) as unknown as Record<string, (...x: unknown[]) => unknown>)[b || a](...args);
+        // The SDK's methods do not use `this`, so 'consent.grant' can be looked up and called as is.
+        (m.split('.').reduce((t: any, k) => t[k], p) as (...x: unknown[]) => void)(...args);
       } catch {
         /* an unknown method in the stub queue: skip it, keep the rest */
       }
@@ -35,9 +35,8 @@ export const startScriptTag = (install?: (p: Portrait, tag: HTMLScriptElement | 
   }
   if (data.writeKey) {
     p.init({
-      writeKey: data.writeKey,
+      ...(data as { writeKey: string }),
       host: data.host || new URL(tag!.src).origin,
-      consent: data.consent as 'required' | 'optional' | undefined,
       debug: data.debug != null,
     });
   }

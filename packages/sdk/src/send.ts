@@ -10,21 +10,14 @@ export interface SendResult {
 /**
  * POSTs `body` as `text/plain` (a string body is a CORS "simple request": no
  * preflight that could outlive an unloading page). `keepalive` lets the request
- * outlive the page; browsers without keepalive support (Firefox < 133) get
- * `sendBeacon` instead. Never rejects.
+ * outlive the page; when a keepalive fetch fails (no keepalive support, quota),
+ * `sendBeacon` gets the same body. Never rejects.
  */
 export const send = async (url: string, body: string, keepalive?: boolean): Promise<SendResult> => {
   try {
-    if (keepalive && !('keepalive' in Request.prototype) && navigator.sendBeacon(url, body)) return { _status: -1 };
-    const r = await fetch(url, {
-      method: 'POST',
-      body,
-      keepalive,
-      // A hung request holds the flush lock for every tab: give up after 30 s (and retry).
-      signal: AbortSignal.timeout?.(30_000),
-    });
+    const r = await fetch(url, { method: 'POST', body, keepalive });
     return { _status: r.status, _retryAfter: r.headers.get('Retry-After'), _body: await r.json().catch(() => {}) };
   } catch {
-    return { _status: 0 };
+    return { _status: keepalive && navigator.sendBeacon(url, body) ? -1 : 0 };
   }
 };

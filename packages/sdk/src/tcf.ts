@@ -1,4 +1,4 @@
-import type { ConsentCategory } from '@portrait/protocol';
+import { CONSENT_CATEGORIES, type ConsentCategory } from '@portrait/protocol';
 
 interface TcData {
   eventStatus?: string;
@@ -19,7 +19,7 @@ export const watchTcf = (api: TcfApi, onDecision: (granted: ConsentCategory[]) =
     api('addEventListener', 2, (d, ok) => {
       if (!ok || !/^(tcloaded|useractioncomplete)$/.test(d?.eventStatus!)) return;
       const c = d.gdprApplies === false ? [, 1, , 1, 1] : d.purpose?.consents || {};
-      onDecision(c[1] ? (c[3] && c[4] ? ['analytics', 'personalization', 'marketing'] : ['analytics', 'personalization']) : []);
+      onDecision(c[1] ? CONSENT_CATEGORIES.slice(0, c[3] && c[4] ? 3 : 2) : []);
     });
   } catch {
     /* a broken CMP: the decision stays pending (nothing stored or sent) */

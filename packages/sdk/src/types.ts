@@ -144,7 +144,8 @@ export type { ConsentCategory, ConsentContext, JsonObject, PortraitEvent };
 /** Who the visitor is, as the SDK will stamp it on the next event. */
 export interface Identity {
   anonymousId: string;
-  userId?: string;
+  /** Set by `identify(userId)`; null or absent while anonymous. */
+  userId?: string | null;
 }
 
 /**
