@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './support/recording-server';
 import { useE2E } from './support/use-e2e';
 import { sdkReady, tracks, waitTracks } from './fixtures/capture/events';
 
@@ -31,6 +34,15 @@ describe('web vitals in Chromium', () => {
     expect(metrics.find((m) => m.metric == 'LCP')!.value as number).toBeGreaterThan(0);
     expect(new URL(tracks(env.server, 'Web Vital')[0].context!.page!.url!).pathname).toBe('/fixtures/capture/article.html');
     expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
+  it('web-vitals is never in portrait.js, only in the separate chunk', () => {
+    const core = readFileSync(join(REPO_ROOT, 'packages/sdk/dist/portrait.js'), 'utf8');
+    const chunk = readFileSync(join(REPO_ROOT, 'packages/sdk/dist/portrait-vitals.js'), 'utf8');
+    for (const marker of ['largest-contentful-paint', 'layout-shift', 'first-input']) {
+      expect(chunk).toContain(marker);
+      expect(core).not.toContain(marker);
+    }
   });
 
   it('without data-vitals the chunk is never fetched; with required consent not before the grant', async () => {

@@ -45,6 +45,12 @@ describe('clicks', () => {
     expect((p.text as string).length).toBe(255);
   });
 
+  it('captures SVG links without failing (their href is not a string)', () => {
+    document.body.innerHTML = `<svg><a id="logo" href="/home"><text>Home</text></a></svg>`;
+    document.querySelector('#logo')!.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(props()).toEqual([expect.objectContaining({ tag: 'a', id: 'logo' })]);
+  });
+
   it('never reads input values and skips password fields entirely', () => {
     document.body.innerHTML = `<form><input id="email" value="jo@example.com"><input id="pw" type="password" value="secret">
       <div contenteditable="true" id="ed">my private note</div></form>`;
