@@ -309,4 +309,21 @@ describe("segments API", { timeout: 60_000 }, () => {
     await until('one member', async () => (await memberIds(t, 'pros')).join() === user);
     expect(audienceEvents((await profileOf(t, user)).events, 'pros')).toEqual(['Audience Entered']);
   });
+
+  it('an older backfill pass never undoes newer definitions (a deleted segment is not re-entered)', async () => {
+    const t = await newTenant();
+    const rule = { field: 'traits.plan', op: 'eq', value: 'pro' };
+    const created = await api(t, 'POST', '/v1/segments', { id: 'pros', name: 'Pros', rule });
+    const user = uid('u');
+    await send(t, [identify(user, { plan: 'pro' })]);
+    expect(Object.keys((await profileOf(t, user)).profile.portrait.segments)).toEqual(['pros']);
+    await api(t, 'DELETE', '/v1/segments/pros');
+    await send(t, [{ type: 'track', event: 'Page Scrolled', userId: user }]);
+    const p = await profileOf(t, user);
+    expect(p.profile.portrait.segments).toEqual({});
+    const stub = env.PROFILES.get(env.PROFILES.idFromString(p.profile.profileId));
+    const stale = await stub.applyDefinitions(t.id, { version: created.body.version, segments: [{ id: 'pros', name: 'Pros', rule }], computedTraits: [] });
+    expect(stale).toEqual({ status: 'ok', memberships: {}, changed: false });
+    expect(audienceEvents((await profileOf(t, user)).events, 'pros')).toEqual(['Audience Entered', 'Audience Exited']);
+  });
 });

@@ -7,7 +7,7 @@ import { rememberDefinitions } from './tenant-definitions';
 
 /** Profiles read from the index per page, and profile objects called at once. */
 const PAGE = 100;
-const CONCURRENCY = 16;
+const CONCURRENCY = 8;
 /** One alarm run stops starting pages after this long and schedules the next run. */
 const SLICE_MS = 10_000;
 /** Consecutive failed runs before the job is marked failed (each retry waits twice as long). */
@@ -80,6 +80,8 @@ export class BackfillObject extends DurableObject<Env> {
     try {
       await this.run(job);
     } catch (err) {
+      // A start() meanwhile replaced this pass: leave its state alone, it runs next.
+      if (!(await this.isCurrent(job).catch(() => false))) return void (await this.ctx.storage.setAlarm(Date.now()));
       job.failures++;
       job.error = err instanceof Error ? err.message : String(err);
       if (job.failures >= MAX_FAILURES) {
@@ -100,6 +102,8 @@ export class BackfillObject extends DurableObject<Env> {
     rememberDefinitions(job.tenantId, defs);
     if (defs.version > job.version) {
       Object.assign(job, { version: defs.version, cursor: '', processed: 0, changed: 0, total: await this.countProfiles(job.tenantId), startedAt: Date.now() });
+      if (!(await this.replaces(job))) return void (await this.ctx.storage.setAlarm(Date.now()));
+      await this.save(job);
     }
     const until = Date.now() + SLICE_MS;
     while (Date.now() < until) {
@@ -109,6 +113,8 @@ export class BackfillObject extends DurableObject<Env> {
         .all<{ profile_id: string }>();
       const rows = await this.applyTo(job.tenantId, results.map((r) => r.profile_id), defs);
       await syncManyMemberships(db, job.tenantId, rows);
+      // A save meanwhile restarted the pass (start() wrote a newer job): the next run takes it.
+      if (!(await this.isCurrent(job))) break;
       job.processed += results.length;
       job.changed += rows.filter((r) => r.changed).length;
       job.failures = 0;
@@ -126,6 +132,18 @@ export class BackfillObject extends DurableObject<Env> {
       await this.save(job);
     }
     await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  /** True while `job` is still the stored pass (no start() replaced it meanwhile). */
+  private async isCurrent(job: BackfillJob): Promise<boolean> {
+    const stored = await this.ctx.storage.get<BackfillJob>('job');
+    return !!stored && stored.version === job.version && stored.startedAt === job.startedAt;
+  }
+
+  /** True when `job` (a restart at a newer version) may replace the stored pass: nothing newer was started meanwhile. */
+  private async replaces(job: BackfillJob): Promise<boolean> {
+    const stored = await this.ctx.storage.get<BackfillJob>('job');
+    return !stored || stored.version <= job.version;
   }
 
   /** Hands the definitions to each profile object, CONCURRENCY at a time. */

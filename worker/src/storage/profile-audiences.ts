@@ -118,6 +118,9 @@ export class ProfileAudiences {
 
   /** Both steps for a state that is not receiving events (backfill, index alarm, after a merge). */
   refresh(state: unknown, defs: TenantDefinitions | null, profileId: string, now = Date.now()): AudienceOutcome & { changed: boolean } {
+    // An older pass (a backfill still at version N while an event already brought N+1)
+    // must not undo newer definitions, e.g. re-enter a deleted segment.
+    if (defs && defs.version < Number(this.meta('defs_version') ?? 0)) return { entered: [], exited: [], recomputed: [], changed: false };
     const recomputed = this.prepare(state, defs);
     const { entered, exited } = this.evaluate(state, defs, profileId, now);
     return { entered, exited, recomputed, changed: recomputed.length + entered.length + exited.length > 0 };

@@ -1,3 +1,4 @@
+import { applyD1Migrations } from './apply-d1-migrations';
 import { loadDefinitions, type TenantDefinitions } from './definition-store';
 
 /**
@@ -14,7 +15,8 @@ const inflight = new Map<string, Promise<TenantDefinitions>>();
 function refresh(db: D1Database, tenantId: string): Promise<TenantDefinitions> {
   let p = inflight.get(tenantId);
   if (!p) {
-    p = loadDefinitions(db, tenantId)
+    p = applyD1Migrations(db)
+      .then(() => loadDefinitions(db, tenantId))
       .then((defs) => {
         rememberDefinitions(tenantId, defs);
         return cache.get(tenantId)!.defs;
