@@ -94,15 +94,17 @@ async function seed(origin, from, to, rand) {
           const res = await fetch(`${origin}/v1/batch`, {
             method: 'POST', headers: { authorization: WRITE_AUTH, 'content-type': 'application/json' }, body: JSON.stringify({ batch }), signal: AbortSignal.timeout(120_000),
           });
-          const body = await res.json().catch(() => ({}));
+          const text = await res.text();
+          const body = (() => { try { return JSON.parse(text); } catch { return { unreadable: text.slice(0, 200) }; } })();
           status = res.status;
           if (res.ok && body.accepted + body.duplicates === batch.length) break;
           detail = JSON.stringify(body).slice(0, 300);
         } catch (err) {
           detail = String(err?.message ?? err);
         }
-        if (attempt >= 5) throw new Error(`seeding failed: ${status} ${detail}`);
-        await new Promise((r) => setTimeout(r, 2_000));
+        // A reload under load can take a while: keep retrying for about a minute.
+        if (attempt >= 20) throw new Error(`seeding failed: ${status} ${detail}`);
+        await new Promise((r) => setTimeout(r, 3_000));
       }
     }
   };
