@@ -65,6 +65,7 @@ export const createPortrait = (): Portrait => {
   let busy: Promise<void> | 0 = 0;
   let after: Promise<void> | 0 = 0;
   let keepaliveBytes = 0;
+  let seq = 0;
   const fly = new Set<string>();
   const subs: { [K in keyof SdkEvents]?: Set<(p: SdkEvents[K]) => void> } = {};
   const enrichers: ((e: PortraitEvent) => void)[] = [];
@@ -145,7 +146,8 @@ export const createPortrait = (): Portrait => {
   };
 
   const admit = (e: PortraitEvent, bytes: number) => {
-    Q._add({ _k: [Date.now(), e.messageId, bytes, tab], _e: e });
+    // Capture order: a strictly increasing time (events of one millisecond keep their order).
+    Q._add({ _k: [(seq = Math.max(seq + 1e-3, Date.now())), e.messageId, bytes, tab], _e: e });
     after ||= Promise.resolve().then(async () => {
       after = 0;
       const g = gen;
@@ -213,6 +215,9 @@ export const createPortrait = (): Portrait => {
       return true;
     }
     until = Date.now() + backoff(attempt++, r._retryAfter);
+    // Replace a pending (later) batch timer: the retry comes first.
+    clearTimeout(timer);
+    timer = 0;
     sched(until - Date.now());
     return false;
   };
