@@ -96,6 +96,34 @@ describe('DELETE /v1/profiles/:id (erasure)', () => {
     for (const trace of [user, anon, email]) expect(d1After).not.toContain(trace);
   });
 
+  it('answers 503 when a storage step fails, and the same DELETE finishes the job afterwards', async () => {
+    const { anon, user } = await person();
+    const anonStub = env.PROFILES.get(env.PROFILES.idFromName(`demo:anon:${anon}`));
+    await runInDurableObject(anonStub, (_obj, state) => {
+      state.storage.sql.exec('ALTER TABLE identities RENAME TO identities_offline');
+    });
+    const failed = await apiJson(`/v1/profiles/user_id:${user}`, { method: 'DELETE' });
+    expect(failed.status).toBe(503);
+    expect(failed.body).toMatchObject({ success: false, error: { code: 'erasure_failed' }, jobId: expect.stringMatching(/^er_/) });
+    expect(Number(failed.res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await apiJson(`/v1/profiles/user_id:${user}/erasure/${failed.body.jobId}`)).body.status).toBe('failed');
+    // The person is still findable (their own profile is wiped last), so the retry can finish.
+    expect((await api(`/v1/profiles/user_id:${user}`)).status).toBe(200);
+    await runInDurableObject(anonStub, (_obj, state) => {
+      state.storage.sql.exec('ALTER TABLE identities_offline RENAME TO identities');
+    });
+    const done = await apiJson(`/v1/profiles/user_id:${user}`, { method: 'DELETE' });
+    expect(done.status).toBe(202);
+    expect(done.body.status).toBe('completed');
+    expect((await api(`/v1/profiles/user_id:${user}`)).status).toBe(404);
+    const d1 = await allD1Text();
+    for (const trace of [user, anon]) expect(d1).not.toContain(trace);
+    for (const key of [`user:${user}`, `anon:${anon}`]) {
+      const rows = await objectRows('demo', key);
+      expect(Object.values(rows).every((n) => n === 0), `${key}: ${JSON.stringify(rows)}`).toBe(true);
+    }
+  });
+
   it('is a 404 for a missing profile and an unknown job', async () => {
     expect((await api(`/v1/profiles/user_id:${uid('nobody')}`, { method: 'DELETE' })).status).toBe(404);
     expect((await api(`/v1/profiles/user_id:x/erasure/er_000`)).status).toBe(404);

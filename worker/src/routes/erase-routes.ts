@@ -68,6 +68,7 @@ export function eraseRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEnv> {
     responses: {
       202: { description: 'Erased.', schema: { type: 'object', required: ['jobId', 'status'], properties: { jobId: { type: 'string' }, status: { enum: ['completed', 'failed', 'running'] } } } },
       400: { description: 'Malformed body, or a missing or shared anonymousId.', schema: ERROR_SCHEMA },
+      503: { description: 'A storage step failed; retry with the same messageId.', schema: ERROR_SCHEMA },
     },
     use: [
       async function eraseCors(c, next) {
@@ -114,6 +115,7 @@ export function eraseRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEnv> {
       const target = await resolveProfile(env, record.tenantId, { kind: 'key', key: profileKey });
       const jobId = message.value ? `er_${(await sha256Hex(`${record.tenantId}\nerase\n${message.value}`)).slice(0, 24)}` : undefined;
       const job = await eraseProfile(env, record.tenantId, target, { via: 'sdk', extraKeys: [profileKey], jobId });
+      if (job.status === 'failed') throw new IngestError(503, 'erasure_failed', 'The erasure did not finish; retry (the same messageId resumes it).', 5);
       return c.json({ jobId: job.jobId, status: job.status }, 202);
     },
   });

@@ -255,13 +255,17 @@ export function profileApiRoutes(registry: RouteRegistry<AppEnv>, allRoutes: () 
     description: 'Answers 202 with the job once the erasure has run; the profile then answers 404 and new events carrying any of the person\'s ids are rejected with reason `suppressed`.',
     params: [ID_PARAM],
     responses: {
-      202: { description: 'Erasure done (or, on a storage failure, recorded as failed: send the request again).', schema: ERASURE_JOB_SCHEMA },
+      202: { description: 'Erasure done.', schema: ERASURE_JOB_SCHEMA },
       404: NOT_FOUND,
+      503: { description: 'A storage step failed (the job is recorded as failed); send the same request again to finish it.', schema: ERROR_SCHEMA },
     },
     handler: async function eraseProfileRoute(c) {
       const target = await resolveRef(c);
       if (!target) return notFound(c);
       const job = await eraseProfile(c.env, c.get('tenantId'), target, { via: 'api' });
+      if (job.status === 'failed') {
+        return c.json({ ...errorBody('erasure_failed', job.error ?? 'The erasure did not finish; send the request again.'), jobId: job.jobId }, 503, { 'retry-after': '5' });
+      }
       return c.json(job, 202);
     },
   });

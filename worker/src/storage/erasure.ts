@@ -100,26 +100,36 @@ export async function eraseProfile(
     if (target) {
       keys.add(target.profileKey);
       profileIds.add(target.profileId);
+      const view = await target.stub.read(tenantId, 0);
+      const linked = view.status === 'ok' ? view.profile.identities.filter((i) => i.status === 'linked').map((i) => i.profileKey) : [];
+      for (const k of linked) keys.add(k);
+      const identity = view.status === 'ok' ? (view.profile.portrait as { identity?: { userId?: string | null; anonymousIds?: string[] } }).identity : undefined;
+      if (identity?.userId) keys.add(`user:${identity.userId}`);
+      for (const a of identity?.anonymousIds ?? []) keys.add(`anon:${a}`);
       // Suppress what we know before wiping: late events are dropped from now on.
       await suppressKeys(db, tenantId, keys, jobId);
+      // Merged-in profiles and index rows first, the person's own profile last: if a step
+      // fails, the same DELETE still finds the person and finishes the job.
+      for (const key of linked) {
+        const id = env.PROFILES.idFromName(`${tenantId}:${key}`);
+        profileIds.add(id.toString());
+        const r = await profileCalls(env.PROFILES.get(id)).erase(tenantId);
+        if (r.status === 'erased') {
+          profiles++;
+          events += r.events;
+          for (const k of r.keys) keys.add(k);
+        }
+      }
+      await deleteIndexTraces(db, tenantId, [...profileIds], [...keys]);
       const main = await target.stub.erase(tenantId);
       if (main.status === 'erased') {
         profiles++;
         events += main.events;
         for (const k of main.keys) keys.add(k);
-        for (const linked of main.linked) {
-          const stub = profileCalls(env.PROFILES.get(env.PROFILES.idFromName(`${tenantId}:${linked}`)));
-          profileIds.add(env.PROFILES.idFromName(`${tenantId}:${linked}`).toString());
-          const r = await stub.erase(tenantId);
-          if (r.status === 'erased') {
-            profiles++;
-            events += r.events;
-            for (const k of r.keys) keys.add(k);
-          }
-        }
       }
     }
     for (const k of keys) profileIds.add(env.PROFILES.idFromName(`${tenantId}:${k}`).toString());
+    // Again after the last wipe: ids only its events named, and an index write that raced the wipe.
     const suppressed = await suppressKeys(db, tenantId, keys, jobId);
     await deleteIndexTraces(db, tenantId, [...profileIds], [...keys]);
     await db
