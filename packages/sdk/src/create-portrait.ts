@@ -311,8 +311,9 @@ export const createPortrait = (): Portrait => {
       addEventListener('online', run);
       addEventListener('pagehide', bye);
       document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && bye());
-      for (const f of pre.splice(0)) f();
+      // Plugins first, so their enrichers (session, campaign) see the replayed calls too.
       (o.plugins || []).concat(plugins).forEach(setup);
+      for (const f of pre.splice(0)) f();
       return api;
     },
     track: safe((event: string, properties, opt) => capture('track', { event, properties }, opt)),

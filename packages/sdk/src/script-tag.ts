@@ -13,8 +13,8 @@ declare global {
  * the SDK from the tag's data attributes: `data-write-key` (without it, call
  * `portrait.init()` yourself), `data-host` (default: the origin the script came
  * from), `data-consent` (`required` | `optional`, default `optional`), `data-debug`.
- * Plugins are set up by `init`, after the replayed calls (so a queued `identify`
- * or `consent.grant` comes before the first automatic page view).
+ * Plugins are set up by `init` before the replayed calls run, so their enrichers
+ * (session, campaign) apply to those calls too.
  */
 export const startScriptTag = (install?: (p: Portrait, tag: HTMLScriptElement | null) => void): void => {
   const tag = document.currentScript as HTMLScriptElement | null;
