@@ -63,3 +63,35 @@ export const storedKeys = () => Object.keys(localStorage).filter((k) => k.starts
 export const settle = async (rounds = 20) => {
   for (let i = 0; i < rounds; i++) await new Promise((r) => setImmediate(r));
 };
+
+/**
+ * A minimal Web Locks API (happy-dom has none): exclusive locks queued per name,
+ * `query()` listing held ones, and `close(name)` to drop a lock as a closing tab would.
+ */
+export const fakeLocks = () => {
+  const tails = new Map<string, Promise<unknown>>();
+  const held = new Set<string>();
+  const locks = {
+    request(name: string, cb: (lock: { name: string }) => unknown) {
+      const run = (tails.get(name) || Promise.resolve()).then(async () => {
+        held.add(name);
+        try {
+          return await Promise.race([cb({ name }), new Promise((r) => closers.set(name, r))]);
+        } finally {
+          held.delete(name);
+        }
+      });
+      tails.set(name, run.catch(() => {}));
+      return run;
+    },
+    query: async () => ({ held: [...held].map((name) => ({ name })), pending: [] }),
+  };
+  const closers = new Map<string, (v?: unknown) => void>();
+  Object.defineProperty(navigator, 'locks', { value: locks, configurable: true });
+  return {
+    held: () => [...held],
+    /** Releases `name` as if its tab closed. */
+    close: (name: string) => closers.get(name)?.(),
+    remove: () => Object.defineProperty(navigator, 'locks', { value: null, configurable: true }),
+  };
+};
