@@ -62,6 +62,28 @@ describe('SDK across tabs and visits (real Chromium, recording server)', () => {
     expect(env.ctx.errors.pageErrors).toEqual([]);
   });
 
+  it('events left by a closed tab are picked up by one of two open tabs, each sent once', async () => {
+    const gone = await env.ctx.newPage();
+    await openSdkPage(gone, env.server, { query: { tab: 'C' } });
+    await env.ctx.context.setOffline(true);
+    await trackMany(gone, 60, 'Orphan', { tab: 'C' });
+    await waitForIdbEvents(gone, 60);
+    await closeTab(gone);
+
+    // The visitor comes back online with two tabs of the site; answers are slow.
+    await env.ctx.context.setOffline(false);
+    env.server.failNext(40, { delayMs: 150 });
+    const [a, b] = [await env.ctx.newPage(), await env.ctx.newPage()];
+    await Promise.all([openSdkPage(a, env.server, { query: { tab: 'A' } }), openSdkPage(b, env.server, { query: { tab: 'B' } })]);
+    await env.server.waitForUnique(60, { timeout: 30_000, filter: named('Orphan') });
+    await Promise.all([flush(a), flush(b)]);
+
+    const twice = env.server.ingestRequests().filter((r) => (r.response as { duplicates?: number } | undefined)?.duplicates);
+    expect(env.server.duplicateIds(), `re-sent after delivery: ${twice.map((r) => `tab ${tabOf(r)} #${r.seq} (${r.events.length} events)`).join(', ')}`).toEqual([]);
+    expect(env.server.sentIds(named('Orphan'))).toHaveLength(60);
+    expect(env.ctx.errors.pageErrors).toEqual([]);
+  });
+
   const withoutWebLocks = () =>
     env.ctx.context.addInitScript(() => {
       Object.defineProperty(Navigator.prototype, 'locks', { get: () => undefined, configurable: true });
