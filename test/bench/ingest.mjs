@@ -1,7 +1,8 @@
 /**
  * Ingest throughput against a no-op route of the same worker, same run (`npm run bench`).
  *
- * Starts `wrangler dev --log-level warn` on 127.0.0.1 (fresh local storage), then drives
+ * Builds the worker once (`wrangler deploy --dry-run`), serves that bundle with
+ * `wrangler dev --no-bundle --log-level warn` on 127.0.0.1 (fresh local storage), then drives
  * with wrk (32 connections): POST /health with the same body (no-op) and POST /v1/batch
  * with 20-event batches of ~1 KB events, fresh messageIds on every request, from returning
  * visitors (a pool of BENCH_VISITORS=50 anonymous ids, each a warm profile Durable Object).
@@ -10,7 +11,7 @@
  * Budget: ingest req/s >= 0.5 x no-op req/s.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -33,6 +34,15 @@ wrk.headers["Authorization"] = "Basic d2tfZGVtbzo="
 wrk.headers["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36"
 function setup(thread)
   thread:set("seed", math.random(1, 1000000000))
+end
+local shown = 0
+function response(status, headers, body)
+  -- Say why a request failed (a few per thread), so a non-2xx count is explainable.
+  if status ~= 200 and shown < 3 then
+    shown = shown + 1
+    io.write("STATUS ", status, " ", string.match(body or "", '"code":"([%w_]+)"') or (string.gsub(string.sub(body or "", 1, 60), "%s", "_")), "\\n")
+    io.flush()
+  end
 end
 function init(args)
   math.randomseed(seed + os.time())
@@ -73,8 +83,12 @@ function wrk(origin, path, seconds, script, visitors = VISITORS) {
   const out = r.stdout + r.stderr;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
-  const errors = /Socket errors:.*/.exec(out)?.[0] ?? '';
+  const statuses = [...new Set([...out.matchAll(/^STATUS (\d+) (\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`))];
+  const errors = [/Socket errors:.*/.exec(out)?.[0], ...statuses].filter(Boolean).join('; ');
   const p99 = /99%\s+([\d.]+\w+)/.exec(out)?.[1] ?? '';
+  if (process.env.BENCH_DEBUG) process.stderr.write(`--- wrk ${path}\n${out}\n`);
+  // A Lua error makes wrk fall back to plain GET / silently: refuse to report that.
+  if (/\.lua:\d+:|PANIC|script error/i.test(out)) throw new Error(`wrk could not run the Lua script:\n${out.slice(0, 1000)}`);
   if (!Number.isFinite(rps)) throw new Error(`could not read wrk output:\n${out}`);
   return { rps, non2xx, errors, p99 };
 }
@@ -84,29 +98,46 @@ export async function run() {
   const work = mkdtempSync(join(tmpdir(), 'portrait-bench-ingest-'));
   const script = join(work, 'batch.lua');
   writeFileSync(script, LUA);
+  // Bench one fixed build: other people editing worker/ must not reload it mid-run.
+  const build = join(work, 'build');
+  const built = spawnSync(join(root, 'node_modules', '.bin', 'wrangler'), ['deploy', '--dry-run', '--outdir', build], {
+    cwd: root, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' }, timeout: 120_000,
+  });
+  if (built.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${(built.stdout + built.stderr).slice(-2000)}`);
+  const config = readFileSync(join(root, 'wrangler.toml'), 'utf8')
+    .replace(/^main = .*$/m, `main = ${JSON.stringify(join(build, 'index.js'))}`)
+    .replace(/^directory = "(.*)"$/m, (_, d) => `directory = ${JSON.stringify(join(root, d))}`)
+    .replace(/^migrations_dir = "(.*)"$/m, (_, d) => `migrations_dir = ${JSON.stringify(join(root, d))}`);
+  writeFileSync(join(work, 'wrangler.toml'), config);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const vars = { PORTRAIT_DEV: '1', RATE_KEY_EVENTS_PER_MIN: '0', RATE_IP_EVENTS_PER_MIN: '0', RATE_IP_NEW_IDS_PER_MIN: '0', ...(process.env.BENCH_INDEX_DELAY_MS ? { INDEX_DELAY_MS: process.env.BENCH_INDEX_DELAY_MS } : {}) };
+  // wrangler writes to a file, not a pipe: wrk runs synchronously below, and a pipe nobody
+  // reads would fill up and stall the worker mid-run.
+  const logFile = join(work, 'wrangler.log');
+  const logFd = openSync(logFile, 'w');
+  const log = () => readFileSync(logFile, 'utf8').slice(-2000);
   const child = spawn(
     join(root, 'node_modules', '.bin', 'wrangler'),
-    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false',
+    ['dev', '-c', join(work, 'wrangler.toml'), '--no-bundle', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false',
       '--persist-to', join(work, 'state'), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' } },
+    { cwd: root, stdio: ['ignore', logFd, logFd], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' } },
   );
-  let log = '';
-  child.stdout.on('data', (d) => { log += d; });
-  child.stderr.on('data', (d) => { log += d; });
   let exited = false;
   child.on('exit', () => { exited = true; });
   try {
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if (exited) throw new Error(`wrangler dev exited:\n${log.slice(-2000)}`);
+      if (exited) throw new Error(`wrangler dev exited:\n${log()}`);
       try {
         if ((await fetch(`${origin}/health`)).ok) break;
       } catch { /* not listening yet */ }
-      if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${log.slice(-2000)}`);
+      if (Date.now() > deadline) throw new Error(`wrangler dev did not start:\n${log()}`);
       await new Promise((r) => setTimeout(r, 200));
+    }
+    if (process.env.BENCH_DEBUG) {
+      const probe = await fetch(`${origin}/health`, { method: 'POST', headers: { authorization: 'Basic d2tfZGVtbzo=', 'content-type': 'text/plain' }, body: '{"batch":[]}' });
+      process.stderr.write(`probe POST /health: ${probe.status} ${await probe.text()}\n`);
     }
     // Warm-up: compile paths, create the visitors' profile objects, run the D1 migrations.
     wrk(origin, '/v1/batch', 4, script);
@@ -135,12 +166,18 @@ export async function run() {
       { name: `ingest /v1/batch (${EVENTS_PER_BATCH} x ~1 KB events)`, value: Math.round(ingest.rps), unit: `req/s, p99 ${ingest.p99}`, ok: true },
       { name: 'ingest / no-op ratio', value: Number(ratio.toFixed(3)), unit: 'x', budget: `>= ${BUDGET}`, ok: ratio >= BUDGET },
       { name: 'events stored per second', value: Math.round(ingest.rps * EVENTS_PER_BATCH), unit: 'events/s', ok: true },
-      { name: 'ingest, a new visitor (new profile) per batch', value: Math.round(fresh.rps), unit: `req/s (${(fresh.rps / noop.rps).toFixed(2)} x no-op)`, ok: true },
+      {
+        name: 'ingest, a new visitor (new profile) per batch',
+        value: Math.round(fresh.rps),
+        unit: `req/s (${(fresh.rps / noop.rps).toFixed(2)} x no-op${fresh.non2xx ? `; ${fresh.non2xx} answered 503, retryable: ${fresh.errors}` : ''})`,
+        ok: true,
+      },
       { name: 'non-2xx answers during the runs', value: ingest.non2xx + noop.non2xx, unit: ingest.errors || 'responses', budget: '0', ok: clean },
     ];
   } finally {
     try { process.kill(-child.pid, 'SIGTERM'); } catch { /* gone */ }
     await new Promise((r) => (exited ? r() : child.once('exit', r)));
+    closeSync(logFd);
     rmSync(work, { recursive: true, force: true });
   }
 }

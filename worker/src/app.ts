@@ -19,7 +19,12 @@ export function createApp(): Hono<AppEnv> {
   // Self-describing routes (the OpenAPI document is built from these definitions).
   const registry = new RouteRegistry<AppEnv>();
   // Liveness; also accepts POST so benchmarks can compare ingest with a no-op of the same request shape.
-  app.on(['GET', 'POST'], '/health', (c) => c.json({ ok: true }));
+  app.on(['GET', 'POST'], '/health', async (c) => {
+    // A POST body is read and dropped: answering before reading it makes local workerd
+    // restart the request (503 "worker restarted mid-request") under load.
+    if (c.req.method === 'POST') await c.req.arrayBuffer();
+    return c.json({ ok: true });
+  });
   app.route('/', scriptRoutes());
   // Before ingest: its POST /v1/:path answers 404 for paths that are not event types.
   app.route('/', eraseRoutes(registry));
