@@ -96,8 +96,9 @@ export const createPortrait = (): Portrait => {
   const consentContext = (): ConsentContext => ({ mode, ...state() });
   const backingOff = () => until - Date.now();
 
-  const sched = (ms: number) => {
-    if (!timer) timer = setTimeout(() => ((timer = 0), run()), ms);
+  // A pending timer is kept (batches wait for it) unless `first`: a retry replaces it.
+  const sched = (ms: number, first?: 1) => {
+    if (first || !timer) clearTimeout(timer), (timer = setTimeout(() => ((timer = 0), run()), ms));
   };
 
   const purge = () => {
@@ -107,7 +108,7 @@ export const createPortrait = (): Portrait => {
     clearTimeout(timer);
     timer = 0;
     Q._purge();
-    lsPurge('consent');
+    lsPurge();
     aid = uuid();
     uid = undefined;
   };
@@ -180,7 +181,7 @@ export const createPortrait = (): Portrait => {
     }
     // Not JSON (circular, BigInt): throws, and safe() drops the call with a debug warning.
     const bytes = size(JSON.stringify(e));
-    if (bytes > LIMITS.eventBytes) return fail('rejected', 'event over 32 KB', { messageIds: [e.messageId] });
+    if (bytes > LIMITS.eventBytes) return fail('rejected', 'event too large', { messageIds: [e.messageId] });
     emit('event', e);
     // Before consent the queue stays in memory (bounded like the stored one); it is written on grant.
     if (ok()) start();
@@ -209,16 +210,13 @@ export const createPortrait = (): Portrait => {
       if (s > 299) return fail('http', 'HTTP ' + s, { status: s, messageIds: ids }), true;
       attempt = until = 0;
       const rej: RejectedEvent[] = r._body?.rejected || [];
-      const bad = new Set(rej.map((x) => x.messageId ?? ids[x.index]));
-      if (rej.length) fail('rejected', 'rejected', { rejected: rej, messageIds: [...bad] });
-      emit('delivered', { messageIds: ids.filter((i) => !bad.has(i)) });
+      const bad = rej.map((x) => ids[x.index]);
+      if (rej.length) fail('rejected', 'rejected', { rejected: rej, messageIds: bad });
+      emit('delivered', { messageIds: ids.filter((i) => !bad.includes(i)) });
       return true;
     }
     until = Date.now() + backoff(attempt++, r._retryAfter);
-    // Replace a pending (later) batch timer: the retry comes first.
-    clearTimeout(timer);
-    timer = 0;
-    sched(until - Date.now());
+    sched(until - Date.now(), 1);
     return false;
   };
 
@@ -299,7 +297,7 @@ export const createPortrait = (): Portrait => {
       };
       // Anything but 'optional' (a typo included) means the privacy-safe 'required'.
       mode = o.consent && o.consent !== 'optional' ? 'required' : 'optional';
-      gpc = (navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+      gpc = !!(navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
       holdTabLock((tab = uuid()));
       aid = lsGet('aid') || uuid();
       uid = lsGet('uid');

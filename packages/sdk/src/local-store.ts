@@ -22,10 +22,10 @@ export const lsSet = (key: string, value?: string): void => {
   }
 };
 
-/** Removes every `portrait.` key except `keep` (the consent record, written right after). */
-export const lsPurge = (keep: string): void => {
+/** Removes every `portrait.` key except the consent record (decided right after). */
+export const lsPurge = (): void => {
   try {
-    for (const k of Object.keys(localStorage)) if (k.startsWith(PREFIX) && k !== PREFIX + keep) localStorage.removeItem(k);
+    for (const k of Object.keys(localStorage)) if (k.startsWith(PREFIX) && k !== PREFIX + 'consent') localStorage.removeItem(k);
   } catch {
     /* nothing stored */
   }

@@ -17,7 +17,7 @@ export type TcfApi = (command: string, version: number, cb: (data: TcData, succe
 export const watchTcf = (api: TcfApi, onDecision: (granted: ConsentCategory[]) => void): void => {
   try {
     api('addEventListener', 2, (d, ok) => {
-      if (!ok || !/^(tcloaded|useractioncomplete)$/.test(d?.eventStatus!)) return;
+      if (!ok || !/^(tcloaded|useractioncomplete)/.test(d?.eventStatus!)) return;
       const c = d.gdprApplies === false ? [, 1, , 1, 1] : d.purpose?.consents || {};
       onDecision(c[1] ? CONSENT_CATEGORIES.slice(0, c[3] && c[4] ? 3 : 2) : []);
     });
