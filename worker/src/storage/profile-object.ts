@@ -13,6 +13,16 @@ import { collectProfileKeys, queryTimeline, readConflicts, type TimelinePage, ty
 
 export type EventOutcome = 'accepted' | 'duplicate' | 'conflict';
 
+/**
+ * What crosses the RPC boundary for one profile: each stored event already serialised
+ * (the string becomes the timeline row as is) and the rest of each PreparedEvent as one
+ * JSON string. Serialising once is much cheaper than structured-cloning nested objects.
+ */
+export interface IngestBatch {
+  meta: string;
+  bodies: string[];
+}
+
 export type ProfileIngestResult =
   | { forwardedTo: string }
   | { outcomes: Array<{ index: number; outcome: EventOutcome }>; linksToMerge: string[] };
@@ -92,9 +102,12 @@ export class ProfileObject extends DurableObject<Env> {
     this.audiences = new ProfileAudiences(this.sql, env);
   }
 
-  /** Stores events (a JSON array of PreparedEvent) for this profile, or says where the profile moved. */
-  async ingest(tenantId: string, profileKey: string, eventsJson: string): Promise<ProfileIngestResult> {
-    const events = JSON.parse(eventsJson) as PreparedEvent[];
+  /** Stores events for this profile (see IngestBatch), or says where the profile moved. */
+  async ingest(tenantId: string, profileKey: string, batch: IngestBatch): Promise<ProfileIngestResult> {
+    const bodies = batch.bodies;
+    const events = (JSON.parse(batch.meta) as Array<Omit<PreparedEvent, 'event'>>).map(
+      (m, i): PreparedEvent => ({ ...m, event: JSON.parse(bodies[i]) as StoredEvent }),
+    );
     this.claim(tenantId, profileKey);
     const forwardTo = this.meta('forward_to');
     if (forwardTo) return { forwardedTo: forwardTo };
@@ -107,7 +120,6 @@ export class ProfileObject extends DurableObject<Env> {
     this.guarded(() => {
       let portrait = this.loadPortrait();
       let changed = this.audiences.prepare(portrait, defs).length > 0;
-      const bodies = events.map((p) => JSON.stringify(p.event));
       const inserted = this.insertEvents(events, bodies);
       for (let i = 0; i < events.length; i++) {
         const p = events[i];

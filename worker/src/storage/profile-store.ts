@@ -1,6 +1,6 @@
 import type { Env } from '../env';
 import type { PreparedEvent } from '../ingest/ingest-types';
-import type { EventOutcome, ProfileObject, ProfileView } from './profile-object';
+import type { EventOutcome, IngestBatch, ProfileObject, ProfileView } from './profile-object';
 
 /** Forwarding chains longer than this are treated as broken (a loop), not followed. */
 const MAX_HOPS = 5;
@@ -34,9 +34,7 @@ export async function storeEvents(env: Env, tenantId: string, events: PreparedEv
     const next = new Map<string, PreparedEvent[]>();
     await Promise.all(
       [...pending].map(async ([key, group]) => {
-        // One JSON string crosses the RPC boundary: much cheaper than structured-cloning
-        // every nested event object (measured: the clone was half the ingest CPU).
-        const result = await profileStub(env, tenantId, key).ingest(tenantId, key, JSON.stringify(group));
+        const result = await profileStub(env, tenantId, key).ingest(tenantId, key, toIngestBatch(group));
         if ('forwardedTo' in result) {
           forwards.set(`${tenantId}|${key}`, result.forwardedTo);
           const list = next.get(result.forwardedTo) ?? [];
@@ -128,6 +126,16 @@ export async function readProfileById(env: Env, tenantId: string, profileId: str
   const view = await env.PROFILES.get(id).read(tenantId, limit);
   if (view.status !== 'forwarded') return view;
   return readProfileByKey(env, tenantId, view.to, limit);
+}
+
+/** Serialises each event once: the string is both the RPC payload and the stored row. */
+function toIngestBatch(group: PreparedEvent[]): IngestBatch {
+  const bodies: string[] = [];
+  const meta = group.map(({ event, ...rest }) => {
+    bodies.push(JSON.stringify(event));
+    return rest;
+  });
+  return { meta: JSON.stringify(meta), bodies };
 }
 
 function resolveForward(tenantId: string, key: string): string {
