@@ -24,6 +24,17 @@ const SPAM_DOMAINS = new Set([
  */
 export function spamReferrer(referrer: unknown): string | undefined {
   if (typeof referrer !== 'string' || referrer === '') return undefined;
+  // A batch usually repeats one referrer: remember the last few answers.
+  if (memo.has(referrer)) return memo.get(referrer);
+  const found = lookup(referrer);
+  if (memo.size >= 256) memo.delete(memo.keys().next().value as string);
+  memo.set(referrer, found);
+  return found;
+}
+
+const memo = new Map<string, string | undefined>();
+
+function lookup(referrer: string): string | undefined {
   // The host sits between "//" and the next "/", "?", "#" or ":"; no URL object per event.
   const match = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#:]+)/i.exec(referrer);
   if (!match) return undefined;

@@ -90,6 +90,7 @@ export const MAX_LINKED_IDENTITIES = 100;
 export class ProfileObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   private portrait: Portrait | undefined;
+  private readonly metaCache = new Map<string, string | undefined>();
   /** An index alarm is already set (this instance set it, or saw it). */
   private alarmPending = false;
   /** Segments and computed traits of the tenant (profile-audiences.ts). */
@@ -306,6 +307,7 @@ export class ProfileObject extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
     this.alarmPending = false;
     await this.ctx.storage.deleteAll();
+    this.metaCache.clear();
     this.portrait = undefined;
     for (const statement of PROFILE_SCHEMA) this.sql.exec(statement);
     return { status: 'erased', profileKey, linked, keys: all, events };
@@ -430,11 +432,17 @@ export class ProfileObject extends DurableObject<Env> {
     }
   }
 
+  /** Meta values are read on every call: kept in memory, written through. */
   private meta(key: string): string | undefined {
-    return this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]?.value;
+    if (this.metaCache.has(key)) return this.metaCache.get(key);
+    const value = this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]?.value;
+    this.metaCache.set(key, value);
+    return value;
   }
 
   private setMeta(key: string, value: string): void {
+    // Dropped before the write: if a surrounding transaction rolls back, the next read goes to SQLite.
+    this.metaCache.delete(key);
     this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
   }
 
