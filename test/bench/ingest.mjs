@@ -11,7 +11,7 @@
  * Budget: ingest req/s >= 0.5 x no-op req/s.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -106,7 +106,11 @@ export async function run() {
   if (built.status !== 0) throw new Error(`wrangler deploy --dry-run failed:\n${(built.stdout + built.stderr).slice(-2000)}`);
   const config = readFileSync(join(root, 'wrangler.toml'), 'utf8')
     .replace(/^main = .*$/m, `main = ${JSON.stringify(join(build, 'index.js'))}`)
-    .replace(/^directory = "(.*)"$/m, (_, d) => `directory = ${JSON.stringify(join(root, d))}`)
+    // A private copy of the assets: builds writing worker/public must not reload the worker.
+    .replace(/^directory = "(.*)"$/m, (_, d) => {
+      cpSync(join(root, d), join(work, 'public'), { recursive: true });
+      return `directory = ${JSON.stringify(join(work, 'public'))}`;
+    })
     .replace(/^migrations_dir = "(.*)"$/m, (_, d) => `migrations_dir = ${JSON.stringify(join(root, d))}`);
   writeFileSync(join(work, 'wrangler.toml'), config);
   const port = await freePort();

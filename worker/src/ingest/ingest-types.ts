@@ -24,6 +24,8 @@ export interface RequestFacts {
   gpc: boolean;
   /** The route's event type (`/v1/track` => 'track'), or 'batch'. */
   route: EventType | 'batch';
+  /** Size of the request body; when it is within the event limit, events are not measured. */
+  bodyBytes?: number;
 }
 
 /** One event as stored in a profile's timeline. */

@@ -50,6 +50,8 @@ export function prepareBatch(body: unknown, facts: RequestFacts, limits: Sanitiz
     rawEvents = [envelope];
   }
 
+  // No event can be larger than a body within the event limit: skip measuring then.
+  if (facts.bodyBytes !== undefined && facts.bodyBytes <= limits.maxBytes) limits = { ...limits, measure: false };
   const out: PreparedBatch = { events: [], rejected: [], discarded: [], counters: {} };
   const count = (name: string, n = 1) => {
     out.counters[name] = (out.counters[name] ?? 0) + n;

@@ -10,6 +10,11 @@ export interface SanitizeLimits {
   depth: number;
   /** Longest string, in UTF-16 code units; longer ones are truncated. */
   stringLength: number;
+  /**
+   * Measure the JSON size (default true). The caller may skip it when the whole request
+   * body is no larger than `maxBytes`, so no event in it can be.
+   */
+  measure?: boolean;
 }
 
 export const DEFAULT_SANITIZE_LIMITS: SanitizeLimits = {
@@ -62,6 +67,7 @@ export function sanitizeEvent(input: unknown, limits: SanitizeLimits = DEFAULT_S
     if (bytes > limits.maxBytes) return { ok: false, bytes };
     return { ok: true, value: copyPrimitive(input, limits, stats), bytes, stats };
   }
+  const measure = limits.measure !== false;
   let bytes = 2;
   let keyCount = 0;
   const rootDst = Array.isArray(input) ? [] : {};
@@ -74,12 +80,12 @@ export function sanitizeEvent(input: unknown, limits: SanitizeLimits = DEFAULT_S
       continue;
     }
     const index = frame.i++;
-    if (index > 0) bytes += 1;
+    if (measure && index > 0) bytes += 1;
     let key: string | number = index;
     let dst = frame.dst;
     if (frame.keys) {
       key = frame.keys[index];
-      bytes += stringBytes(key, limits.maxBytes) + 1;
+      if (measure) bytes += stringBytes(key, limits.maxBytes) + 1;
       if (dst) {
         if (UNSAFE_KEYS.has(key)) {
           stats.unsafeKeys++;
@@ -92,7 +98,7 @@ export function sanitizeEvent(input: unknown, limits: SanitizeLimits = DEFAULT_S
     }
     const value = (frame.src as Record<string | number, unknown>)[key];
     if (isContainer(value)) {
-      bytes += 2;
+      if (measure) bytes += 2;
       const depth = frame.depth + 1;
       let childDst: unknown[] | Record<string, unknown> | null = null;
       if (dst) {
@@ -106,8 +112,10 @@ export function sanitizeEvent(input: unknown, limits: SanitizeLimits = DEFAULT_S
       stack.push(frameFor(value, childDst, depth));
       continue;
     }
-    bytes += primitiveBytes(value, limits.maxBytes);
-    if (bytes > limits.maxBytes) return { ok: false, bytes };
+    if (measure) {
+      bytes += primitiveBytes(value, limits.maxBytes);
+      if (bytes > limits.maxBytes) return { ok: false, bytes };
+    }
     if (dst && value !== undefined) put(dst, key, copyPrimitive(value, limits, stats));
   }
   return { ok: true, value: rootDst, bytes, stats };

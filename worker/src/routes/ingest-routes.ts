@@ -69,8 +69,10 @@ async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Pro
   await ensureDevTenant(env);
 
   let body: unknown;
+  let bodyBytes = 0;
   try {
     const bytes = await readBodyCapped(c.req.raw.body, c.req.header('content-length') ?? null, LIMITS.batchBytes);
+    bodyBytes = bytes.byteLength;
     body = parseJsonBody(bytes);
   } catch (err) {
     if (err instanceof IngestError && headerKey) background(c, countForKey(env.DB, headerKey, `request:${err.code}`));
@@ -101,6 +103,7 @@ async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Pro
       geo: geoFrom(c.req.raw),
       gpc: c.req.header('sec-gpc') === '1',
       route,
+      bodyBytes,
     });
   } catch (err) {
     if (err instanceof IngestError) background(c, countRequest(env.DB, record.tenantId, `request:${err.code}`, receivedAt));
