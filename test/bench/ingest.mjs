@@ -146,7 +146,7 @@ export async function run() {
     // Warm-up: compile paths, create the visitors' profile objects, run the D1 migrations.
     wrk(origin, '/v1/batch', 4, script);
     // Alternate short runs so both routes see the same (noisy, shared) machine.
-    const rounds = 2;
+    const rounds = 5;
     const noops = [];
     const ingests = [];
     for (let r = 0; r < rounds; r++) {

@@ -7,8 +7,7 @@
  *   viewPortrait(portrait, { now: Date.now(), profileId }); // the API's sections
  *
  * The portrait state is JSON-serialisable (it is persisted as one row). The model lives
- * in worker/src/profiles/ (portrait-model.ts); ingest/base-portrait.ts holds the
- * collector's original base counters.
+ * in worker/src/profiles/ (portrait-model.ts).
  */
 export { applyStoredEvent as applyEvent, emptyPortrait, viewPortrait, type StoredEventInput as PortraitInput } from '../profiles/portrait-model';
 export type { ProfileState as Portrait } from '../profiles/profile-state';
