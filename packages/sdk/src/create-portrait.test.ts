@@ -201,6 +201,26 @@ describe('consent', () => {
     expect(c.events()[0].context!.consent).toMatchObject({ gpc: true, categories: { marketing: false } });
   });
 
+  it("Google Consent Mode analytics_storage 'denied': nothing stored or sent until an update grants it", async () => {
+    const w = window as unknown as { dataLayer: unknown[] };
+    w.dataLayer = [['consent', 'default', { analytics_storage: 'denied', ad_storage: 'denied' }]];
+    try {
+      const p = start();
+      p.track('while denied');
+      await p.flush();
+      await settle();
+      expect(c.fetch).not.toHaveBeenCalled();
+      expect(storedKeys()).toEqual([]);
+      expect(await databases()).toEqual([]);
+      w.dataLayer.push(['consent', 'update', { analytics_storage: 'granted' }]);
+      p.track('after update');
+      await p.flush();
+      expect(c.events().map((e) => (e as { event: string }).event)).toEqual(['while denied', 'after update']);
+    } finally {
+      delete (window as { dataLayer?: unknown }).dataLayer;
+    }
+  });
+
   it('follows an IAB TCF CMP: waits for it, then purpose 1 decides', async () => {
     let listener: (d: unknown, ok: boolean) => void = () => {};
     (window as { __tcfapi?: unknown }).__tcfapi = (cmd: string, v: number, cb: typeof listener) => {

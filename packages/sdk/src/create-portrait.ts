@@ -1,9 +1,10 @@
 import { CONSENT_CATEGORIES, LIMITS } from '@portrait/protocol';
 import type { ConsentCategory, ConsentContext, PortraitEvent, RejectedEvent } from '@portrait/protocol';
 import { backoff } from './backoff';
+import { consentModeDenied } from './consent-mode';
 import { createDurableQueue, type DurableQueue, type QueueEntry, type QueueKey } from './durable-queue';
 import { eventContext, pageContext } from './event-context';
-import { holdTabLock, mayTake, withFlushLock } from './flush-lock';
+import { lease, withFlushLock } from './flush-lock';
 import { lsGet, lsPurge, lsSet } from './local-store';
 import { send } from './send';
 import { type TcfApi, watchTcf } from './tcf';
@@ -73,23 +74,25 @@ export const createPortrait = (): Portrait => {
   const pre: (() => void)[] = [];
 
   const warn = (message: string, detail?: unknown) => {
-    if (o?.debug) console.warn('[portrait] ' + message, detail);
+    if (o?.debug) console.warn('portrait:', message, detail);
   };
-  const emit = <K extends keyof SdkEvents>(name: K, payload: SdkEvents[K]) =>
-    subs[name]?.forEach((cb) => {
-      try {
-        cb(payload);
-      } catch (e) {
-        warn(name, e);
-      }
-    });
+  // Runs page-supplied code (listeners, enrichers, plugins) and our own public methods:
+  // whatever throws is warned about (debug) and never reaches the page.
+  const guard = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      warn('', e);
+    }
+  };
+  const emit = <K extends keyof SdkEvents>(name: K, payload: SdkEvents[K]) => subs[name]?.forEach((cb) => guard(() => cb(payload)));
   const fail = (kind: DeliveryError['kind'], message: string, more?: Partial<DeliveryError>) => {
     warn(message, more);
     emit('error', { kind, message, ...more });
   };
 
   // Storage and sending are allowed.
-  const ok = () => status === 'granted' && cats.analytics;
+  const ok = () => status === 'granted' && cats.analytics && !consentModeDenied();
   // Events are dropped (not even held): denied, or granted without analytics.
   const dead = () => status === 'denied' || (status === 'granted' && !cats.analytics);
   const state = (): ConsentState => ({ status, categories: { ...cats }, gpc, source });
@@ -121,7 +124,7 @@ export const createPortrait = (): Portrait => {
     for (const x of Q._mine()) x._e.context!.consent = consentContext();
     Q._open();
     lsSet('aid', aid);
-    if (uid) lsSet('uid', uid);
+    lsSet('uid', uid!);
     sched(o!.flushInterval);
   };
 
@@ -148,7 +151,7 @@ export const createPortrait = (): Portrait => {
 
   const admit = (e: PortraitEvent, bytes: number) => {
     // Capture order: a strictly increasing time (events of one millisecond keep their order).
-    Q._add({ _k: [(seq = Math.max(seq + 1e-3, Date.now())), e.messageId, bytes, tab], _e: e });
+    Q._add({ _k: [(seq = Math.max(seq + 1e-3, Date.now())), e.messageId, bytes], _e: e });
     after ||= Promise.resolve().then(async () => {
       after = 0;
       const g = gen;
@@ -172,16 +175,14 @@ export const createPortrait = (): Portrait => {
       timestamp: iso(opt.timestamp),
       context: { ...eventContext(), consent: consentContext(), ...opt.context },
     } as PortraitEvent;
-    for (const f of enrichers) {
-      try {
-        f(e);
-      } catch (x) {
-        warn('enricher', x);
-      }
+    for (const f of enrichers) guard(() => f(e));
+    let bytes = 0;
+    try {
+      bytes = size(JSON.stringify(e));
+    } catch {
+      /* circular or BigInt: not JSON */
     }
-    // Not JSON (circular, BigInt): throws, and safe() drops the call with a debug warning.
-    const bytes = size(JSON.stringify(e));
-    if (bytes > LIMITS.eventBytes) return fail('rejected', 'event too large', { messageIds: [e.messageId] });
+    if (!bytes || bytes > LIMITS.eventBytes) return fail('rejected', bytes ? 'event too large' : 'event not JSON', { messageIds: [e.messageId] });
     emit('event', e);
     // Before consent the queue stays in memory (bounded like the stored one); it is written on grant.
     if (ok()) start();
@@ -220,26 +221,23 @@ export const createPortrait = (): Portrait => {
     return false;
   };
 
-  // Picks the next batch among `ks` (oldest first): not in flight, owned by this tab or a
-  // gone one, at most `flushAt` events and `max` bytes of body.
-  const pick = (ks: QueueKey[], max: number, may?: (owner: string) => boolean) => {
+  // Picks the next batch among `ks` (oldest first): not in flight, at most `flushAt` events and `max` bytes of body.
+  const pick = (ks: QueueKey[], max: number) => {
     const out: QueueKey[] = [];
     let bytes = 300;
-    for (const k of ks) {
-      if (out.length < o!.flushAt && !fly.has(k[1]) && (!may || may(k[3])) && bytes + k[2] + 40 < max) out.push(k), (bytes += k[2] + 40);
-    }
+    for (const k of ks) if (out.length < o!.flushAt && !fly.has(k[1]) && bytes + k[2] + 40 < max) out.push(k), (bytes += k[2] + 40);
     return out;
   };
 
   // One flush: under the flush lock, sends batches (oldest first) until the queue is empty or a send fails.
-  const drain = async (renew: () => boolean) => {
+  const drain = async () => {
     const g = gen;
     while (ok() && g === gen && online()) {
       const wait = backingOff();
       if (wait > 0) return sched(wait);
-      if (!renew()) return sched(o!.flushInterval);
-      const may = await mayTake(tab);
-      const ks = pick(await Q._keys(), 400_000, may);
+      // Another tab is sending (its flush, or its unload): leave the queue to it for now.
+      if (!lease(tab, 60_000)) return sched(o!.flushInterval);
+      const ks = pick(await Q._keys(), 400_000);
       const es = ks.length ? await Q._get(ks) : [];
       if (!es.length || g !== gen || !(await deliver(es))) return;
     }
@@ -256,7 +254,7 @@ export const createPortrait = (): Portrait => {
   // events now with keepalive, never more than the 64 KiB the browser allows in flight;
   // the rest stays in IndexedDB for the next visit.
   const bye = () => {
-    if (!ok() || !online() || backingOff() > 0) return;
+    if (!ok() || !online() || backingOff() > 0 || !Q._mine().length || !lease(tab, 10_000)) return;
     // deliver() marks its events in flight and counts its bytes synchronously, so each pick sees the previous.
     for (let ks; (ks = pick(Q._mine().map((x) => x._k), KEEPALIVE_QUOTA - keepaliveBytes)).length; )
       deliver(Q._mine().filter((x) => ks.includes(x._k)), true);
@@ -265,20 +263,12 @@ export const createPortrait = (): Portrait => {
   // Public methods: before init, calls are kept and replayed; after, errors are caught.
   const safe = <F extends AnyFn>(fn: F): F =>
     function call(...a: unknown[]) {
-      if (!o) return void (pre.length < 1000 && pre.push(() => call(...a)));
-      try {
-        fn(...a);
-      } catch (e) {
-        warn('', e);
-      }
+      if (!o) return void pre.push(() => call(...a));
+      guard(() => fn(...a));
     } as F;
 
   const setup = (p: Plugin) => {
-    try {
-      p.setup(api);
-    } catch (e) {
-      warn(p.name, e);
-    }
+    guard(() => p.setup(api));
   };
 
   const api: Portrait & Core = {
@@ -298,7 +288,7 @@ export const createPortrait = (): Portrait => {
       // Anything but 'optional' (a typo included) means the privacy-safe 'required'.
       mode = o.consent && o.consent !== 'optional' ? 'required' : 'optional';
       gpc = !!(navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
-      holdTabLock((tab = uuid()));
+      tab = uuid();
       aid = lsGet('aid') || uuid();
       uid = lsGet('uid');
       Q = createDurableQueue('portrait-' + o.writeKey, (e) => fail('storage', 'IndexedDB failed: ' + e));
@@ -358,9 +348,7 @@ export const createPortrait = (): Portrait => {
       withdraw: safe((opt?: { erase?: boolean }) => {
         if (opt?.erase && status === 'granted') {
           const body = JSON.stringify({ writeKey: o!.writeKey, anonymousId: aid, userId: uid, messageId: uuid() });
-          send(o!.host + '/v1/erase', body, true).then(({ _status: s }) => {
-            if (!s || s > 299) fail('http', 'erase failed', { status: s });
-          });
+          send(o!.host + '/v1/erase', body, true);
         }
         decide([], 'api', 1);
       }),

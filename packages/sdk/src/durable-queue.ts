@@ -3,14 +3,16 @@ import type { PortraitEvent } from '@portrait/protocol';
 import { noop } from './noop';
 
 /**
- * IndexedDB key of a queued event: [capture time ms, messageId, JSON bytes, owner tab].
+ * IndexedDB key of a queued event: [capture time ms, messageId, JSON bytes].
  * Keys sort by time, and `getAllKeys()` alone gives everything needed for bounds and
  * batch picking without reading the events themselves.
  */
-export type QueueKey = [number, string, number, string];
+export type QueueKey = [number, string, number];
 export interface QueueEntry {
   _k: QueueKey;
   _e: PortraitEvent;
+  /** Handed to IndexedDB. */
+  _w?: 1;
 }
 
 export interface DurableQueue {
@@ -66,7 +68,7 @@ export const createDurableQueue = (dbName: string, onFail: (error: unknown) => v
     const e = epoch;
     written = written.then((): unknown => e === epoch && idb('readwrite', (os) => (fn(os), promisifyRequest(os.transaction))));
   };
-  const save = () => write((os) => pending.splice(0).forEach((x) => os.put(x._e, x._k)));
+  const save = () => write((os) => pending.splice(0).forEach((x) => (os.put(x._e, x._k), (x._w = 1))));
   const ids = (ks: QueueKey[]) => new Set(ks.map((k) => k[1]));
 
   const q: DurableQueue = {
@@ -81,7 +83,13 @@ export const createDurableQueue = (dbName: string, onFail: (error: unknown) => v
     },
     async _keys() {
       await written;
-      return (await idb('readonly', (os) => promisifyRequest(os.getAllKeys() as IDBRequest))) || mem.map((x) => x._k);
+      const ks: QueueKey[] | 0 = await idb('readonly', (os) => promisifyRequest(os.getAllKeys() as IDBRequest));
+      if (!ks) return mem.map((x) => x._k);
+      // Our stored events that are gone were delivered (or evicted) by another tab: forget them
+      // too, or this tab would resend them at unload.
+      const have = ids(ks);
+      mem = mem.filter((x) => !x._w || have.has(x._k[1]));
+      return ks;
     },
     async _get(ks) {
       const vs = await idb('readonly', (os) => Promise.all(ks.map((k) => promisifyRequest<PortraitEvent>(os.get(k)))));

@@ -1,41 +1,23 @@
 import { lsGet, lsSet } from './local-store';
-import { noop } from './noop';
-
-const TAB = 'portrait-tab-';
 
 /**
- * Holds a Web Lock named after this tab for the tab's lifetime. The browser
- * releases it when the tab closes or crashes, which is how other tabs tell a
- * live owner of queued events from a gone one (see `mayTake`).
+ * Takes or extends the lease `portrait.lease` = "<tab> <until ms>": "this tab is
+ * sending". False while another tab holds an unexpired lease. Flushes renew it before
+ * each request (under the Web Lock too), and a tab sending at unload takes it for a
+ * few seconds, so no two tabs ever have the same events in flight. Without
+ * localStorage there is nothing to coordinate with, and the answer is true.
  */
-export const holdTabLock = (tab: string): void => void navigator.locks?.request(TAB + tab, () => new Promise(noop)).catch(noop);
-
-/**
- * Resolves a predicate "may this tab send an event captured by tab `owner`?": its
- * own events, and those of tabs that are gone (their tab lock is free). A live
- * tab sends its own events, including synchronously at unload, so no other tab
- * may have them in flight at the same time. Without Web Locks: undefined (every event).
- */
-export const mayTake = async (tab: string): Promise<((owner: string) => boolean) | undefined> => {
-  try {
-    const held = (await navigator.locks.query()).held!.map((l) => l.name);
-    return (owner) => owner === tab || !held.includes(TAB + owner);
-  } catch {
-    /* no Web Locks: undefined, every event may be taken */
-  }
+export const lease = (tab: string, ms: number): boolean => {
+  const [owner, until] = (lsGet('lease') || '').split(' ');
+  return (owner === tab || !(+until > Date.now())) && (lsSet('lease', tab + ' ' + (Date.now() + ms)), true);
 };
 
 /**
- * Runs `fn` while holding the flush lock, so one tab flushes at a time. With Web
- * Locks, waits for the lock. Without them (Safari < 15.4, happy-dom), uses a lease in
- * localStorage (`portrait.lease` = "<tab> <expiry ms>"): `fn` gets a `renew` callback
- * that extends the lease before each request and answers false while another tab
- * holds it, in which case `fn` must stop.
+ * Runs `fn` while holding the Web Lock `name`, so one tab flushes at a time (the
+ * lease above covers browsers without Web Locks, Safari < 15.4), then drops this
+ * tab's lease.
  */
-export const withFlushLock = (name: string, tab: string, fn: (renew: () => boolean) => Promise<void>): Promise<void> =>
-  navigator.locks
-    ? navigator.locks.request(name, () => fn(() => true))
-    : fn(() => {
-        const [owner, until] = (lsGet('lease') || '').split(' ');
-        return (owner === tab || !(+until > Date.now())) && (lsSet('lease', tab + ' ' + (Date.now() + 60_000)), true);
-      }).finally(() => lsGet('lease')?.startsWith(tab) && lsSet('lease'));
+export const withFlushLock = (name: string, tab: string, fn: () => Promise<void>): Promise<void> => {
+  const run = () => fn().finally(() => lsGet('lease')?.startsWith(tab) && lsSet('lease'));
+  return navigator.locks ? navigator.locks.request(name, run) : run();
+};
