@@ -12,6 +12,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import ts from 'typescript';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import personalizeBuilds from './packages/personalize/rollup.config.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -19,10 +20,10 @@ const sdk = join(root, 'packages/sdk');
 export const sdkDist = join(sdk, 'dist');
 
 /** TypeScript for the browser: ES2021 (Safari 14+, Chrome 85+, Firefox 79+). */
-export const tsPlugin = () =>
+export const tsPlugin = ({ include = ['packages/*/src/**/*.ts'] } = {}) =>
   typescript({
     tsconfig: false,
-    include: ['packages/*/src/**/*.ts'],
+    include,
     exclude: ['**/*.test.ts'],
     compilerOptions: {
       target: 'ES2021',
@@ -45,6 +46,15 @@ export const terserPlugin = () =>
   });
 
 export const browserPlugins = () => [resolve({ browser: true }), tsPlugin(), terserPlugin()];
+
+/** Copies static files (HTML, CSS) next to a build's output. */
+const copyFiles = (from, to, names) => ({
+  name: 'portrait-copy',
+  writeBundle() {
+    mkdirSync(to, { recursive: true });
+    for (const name of names) copyFileSync(join(from, name), join(to, name));
+  },
+});
 
 /** Writes .d.ts files for the npm build next to index.js. */
 const declarations = () => ({
@@ -71,7 +81,11 @@ const declarations = () => ({
 export default [
   {
     input: join(sdk, 'src/browser.ts'),
-    output: { file: join(sdkDist, 'portrait.js'), format: 'iife', strict: false },
+    output: [
+      { file: join(sdkDist, 'portrait.js'), format: 'iife', strict: false },
+      // The collector serves /portrait.js from its static assets (worker/public).
+      { file: join(root, 'worker/public/portrait.js'), format: 'iife', strict: false },
+    ],
     plugins: browserPlugins(),
   },
   {
@@ -105,4 +119,10 @@ export default [
   },
   // personalize.js (IIFE, also into worker/public) and the ESM build of @portrait/personalize.
   ...personalizeBuilds,
+  // The marketer dashboard (/dashboard/), served from the collector's static assets.
+  {
+    input: join(root, 'worker/src/dashboard/app.ts'),
+    output: { file: join(root, 'worker/public/dashboard/app.js'), format: 'iife' },
+    plugins: [tsPlugin({ include: ['worker/src/dashboard/**/*.ts'] }), terserPlugin(), copyFiles(join(root, 'worker/src/dashboard'), join(root, 'worker/public/dashboard'), ['index.html', 'dashboard.css'])],
+  },
 ];
