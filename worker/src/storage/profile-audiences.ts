@@ -36,6 +36,11 @@ export interface AudienceOutcome {
  * and whether `segment_members` in D1 needs rewriting.
  */
 export class ProfileAudiences {
+  /** When this instance last evaluated the segments (0: not since the object started). */
+  private evaluatedAt = 0;
+  /** Set after a merge rebuilt the state: the next alarm must re-evaluate. */
+  private rebuilt = false;
+
   constructor(
     private readonly sql: SqlStorage,
     private readonly env: Env,
@@ -98,6 +103,8 @@ export class ProfileAudiences {
   evaluate(state: unknown, defs: TenantDefinitions | null, profileId: string, now = Date.now()): { entered: string[]; exited: string[] } {
     if (!defs || !isProfileState(state)) return { entered: [], exited: [] };
     if (this.meta('defs_version') !== String(defs.version)) this.setMeta('defs_version', String(defs.version));
+    this.evaluatedAt = now;
+    this.rebuilt = false;
     // Fast path (every ingest): no segments to enter and none to leave, so no render.
     if (defs.segments.length === 0 && Object.keys(state.segments).length === 0) return { entered: [], exited: [] };
     const view = viewPortrait(state, { now, profileId, config: this.config(defs) });
@@ -124,6 +131,17 @@ export class ProfileAudiences {
     const recomputed = this.prepare(state, defs);
     const { entered, exited } = this.evaluate(state, defs, profileId, now);
     return { entered, exited, recomputed, changed: recomputed.length + entered.length + exited.length > 0 };
+  }
+
+  /**
+   * The index alarm's catch-up: evaluates only when needed (definitions newer than the ones
+   * applied, a merge rebuilt the state, or no evaluation for an hour: windows move with the
+   * clock), so the common alarm after an ingest costs no second render.
+   */
+  refreshIfDue(state: unknown, defs: TenantDefinitions | null, profileId: string, now = Date.now()): { changed: boolean } {
+    if (!defs) return { changed: false };
+    const due = this.rebuilt || this.isBehind(defs) || now - this.evaluatedAt > 3_600_000;
+    return due ? this.refresh(state, defs, profileId, now) : { changed: false };
   }
 
   /** Whether `defs` is newer than what this object applied last. */
@@ -163,6 +181,7 @@ export class ProfileAudiences {
     }
     this.setMeta('computed_fp', '{}');
     this.setMeta('members_dirty', '1');
+    this.rebuilt = true;
   }
 
   /** The segment memberships of a state ({} for a state of another model). */
