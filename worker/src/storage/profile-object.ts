@@ -363,7 +363,7 @@ export class ProfileObject extends DurableObject<Env> {
     const defs = await this.audiences.definitions(tenantId);
     this.guarded(() => {
       const state = this.loadPortrait();
-      if (this.audiences.refresh(state, defs, id).changed) this.savePortrait(state);
+      if (this.audiences.refreshIfDue(state, defs, id).changed) this.savePortrait(state);
     });
     const p = viewPortrait(this.loadPortrait(), { now, profileId: id, config: this.audiences.config(defs) });
     const count = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n;
