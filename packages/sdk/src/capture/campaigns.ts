@@ -1,6 +1,7 @@
 import type { CampaignContext } from '@portrait/protocol';
 import type { Plugin } from '../types';
 import { campaignParams } from './campaign-params';
+import { parseJson } from './parse-json';
 
 /**
  * Campaign attribution: UTM parameters and ad click ids of the URL go to
@@ -15,21 +16,12 @@ import { campaignParams } from './campaign-params';
 export const campaigns = (): Plugin => ({
   name: 'campaigns',
   setup(core) {
-    const read = (k: string): CampaignContext | undefined => {
-      try {
-        return JSON.parse(core.storage.get(k) || 'null') || undefined;
-      } catch {
-        return undefined;
-      }
-    };
+    const read = (k: string): CampaignContext | undefined => parseJson(core.storage.get(k));
     /** Remembers the URL's campaign (a no-op before consent); returns it. */
     const remember = () => {
       const cur = campaignParams(location.search);
-      if (cur) {
-        const s = JSON.stringify(cur);
-        if (!read('cf')) core.storage.set('cf', s);
-        core.storage.set('cl', s);
-      }
+      const s = JSON.stringify(cur);
+      if (cur) read('cf') || core.storage.set('cf', s), core.storage.set('cl', s);
       return cur;
     };
     core.addEnricher((e) => {
@@ -40,8 +32,6 @@ export const campaigns = (): Plugin => ({
       if (last) c.campaign ||= last;
       if (first) c.firstTouch = first;
     });
-    return core.on('consent', (s) => {
-      if (s.categories.analytics) remember();
-    });
+    return core.on('consent', (s) => s.categories.analytics && remember());
   },
 });

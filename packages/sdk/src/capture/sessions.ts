@@ -1,5 +1,6 @@
 import type { Plugin } from '../types';
 import { campaignParams } from './campaign-params';
+import { parseJson } from './parse-json';
 
 export interface SessionsOptions {
   /** Inactivity that ends a session, ms. Default 30 minutes. */
@@ -22,21 +23,19 @@ const newId = () => Date.now().toString(36) + Math.random().toString(36).slice(2
 export const sessions = (options: SessionsOptions = {}): Plugin => ({
   name: 'sessions',
   setup(core) {
-    // [id, count, start ISO, last event ms, campaign key]
-    let mem: string[] | undefined;
+    // [id, count, start ISO, last event ms, campaign JSON]
+    // (a stored value that is not such an array starts a new session)
+    let mem: [string, number, string, number, string] | undefined;
     core.addEnricher((e) => {
       const now = Date.now();
-      const stored = core.storage.get('s');
-      let s = stored ? stored.split('|') : mem;
-      const c = campaignParams(location.search);
-      const cmp = c ? encodeURIComponent(JSON.stringify(c)) : '';
-      if (!s || s.length < 5 || now - +s[3] > (options.timeout || 18e5) || (cmp && cmp != s[4])) {
-        s = [newId(), String((s ? +s[1] || 0 : 0) + 1), new Date(now).toISOString(), '', cmp];
-      }
-      s[3] = String(now);
+      const c = JSON.stringify(campaignParams(location.search)) || '';
+      // Another tab may have moved the stored session on; before consent only memory holds it.
+      let s = parseJson(core.storage.get('s')) || mem;
+      if (!(s?.[3] > now - (options.timeout || 18e5)) || (c && c != s[4])) s = [newId(), (+s?.[1] || 0) + 1, new Date(now).toISOString(), 0, c];
+      s[3] = now;
       mem = s;
-      core.storage.set('s', s.join('|'));
-      e.context!.session = { id: s[0], count: +s[1], start: s[2] };
+      core.storage.set('s', JSON.stringify(s));
+      e.context!.session = { id: s[0], count: s[1], start: s[2] };
     });
   },
 });
