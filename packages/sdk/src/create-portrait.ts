@@ -74,7 +74,7 @@ export const createPortrait = (): Portrait => {
   const pre: (() => void)[] = [];
 
   const warn = (message: string, detail?: unknown) => {
-    if (o?.debug) console.warn('portrait:', message, detail);
+    if (o?.debug) console.warn(message, detail);
   };
   // Runs page-supplied code (listeners, enrichers, plugins) and our own public methods:
   // whatever throws is warned about (debug) and never reaches the page.
@@ -182,7 +182,7 @@ export const createPortrait = (): Portrait => {
     } catch {
       /* circular or BigInt: not JSON */
     }
-    if (!bytes || bytes > LIMITS.eventBytes) return fail('rejected', bytes ? 'event too large' : 'event not JSON', { messageIds: [e.messageId] });
+    if (!bytes || bytes > LIMITS.eventBytes) return fail('rejected', bytes ? 'too large' : 'not JSON', { messageIds: [e.messageId] });
     emit('event', e);
     // Before consent the queue stays in memory (bounded like the stored one); it is written on grant.
     if (ok()) start();
@@ -200,10 +200,13 @@ export const createPortrait = (): Portrait => {
     const n = keepalive ? size(body) : 0;
     keepaliveBytes += n;
     const r = await send(o!.host + '/v1/b', body, keepalive);
+    const s = r._status;
+    // Handed to sendBeacon: no answer will come; its bytes and ids stay in flight for this
+    // page's lifetime (a later visit sends them again if needed; the collector dedupes).
+    if (s < 0) return false;
     keepaliveBytes -= n;
     ids.forEach((i) => fly.delete(i));
-    const s = r._status;
-    if (g !== gen || s < 0) return false;
+    if (g !== gen) return false;
     // 2xx: done (rejected events included: resending cannot fix them). Other 4xx but 408/429:
     // the request itself is wrong (bad key, bad payload), so resending cannot help either.
     if (s && s !== 408 && s !== 429 && s < 500) {
@@ -235,9 +238,11 @@ export const createPortrait = (): Portrait => {
     while (ok() && g === gen && online()) {
       const wait = backingOff();
       if (wait > 0) return sched(wait);
+      // Read first: this also forgets our events another tab delivered (not to resend them at unload).
+      const all = await Q._keys();
       // Another tab is sending (its flush, or its unload): leave the queue to it for now.
       if (!lease(tab, 60_000)) return sched(o!.flushInterval);
-      const ks = pick(await Q._keys(), 400_000);
+      const ks = pick(all, 400_000);
       const es = ks.length ? await Q._get(ks) : [];
       if (!es.length || g !== gen || !(await deliver(es))) return;
     }
@@ -291,12 +296,14 @@ export const createPortrait = (): Portrait => {
       tab = uuid();
       aid = lsGet('aid') || uuid();
       uid = lsGet('uid');
-      Q = createDurableQueue('portrait-' + o.writeKey, (e) => fail('storage', 'IndexedDB failed: ' + e));
+      Q = createDurableQueue('portrait-' + o.writeKey, (e) => fail('storage', 'IndexedDB: ' + e));
       // With a TCF CMP on the page, wait for its answer even in 'optional' mode.
       const tcf = o.tcf !== false && typeof (window as { __tcfapi?: TcfApi }).__tcfapi === 'function';
       fromRecord() || decide(mode === 'required' || tcf ? null : ALL, 'default');
       if (tcf) watchTcf((window as { __tcfapi?: TcfApi }).__tcfapi!, (list) => decide(list, 'tcf'));
       addEventListener('online', run);
+      // Another tab finished sending: take over at once (and forget what it delivered for us).
+      addEventListener('storage', (e) => e.key === 'portrait.lease' && run());
       addEventListener('pagehide', bye);
       document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && bye());
       // Plugins first, so their enrichers (session, campaign) see the replayed calls too.
