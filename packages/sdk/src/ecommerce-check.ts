@@ -12,12 +12,12 @@ type Obj = Record<string, unknown>;
 export const ecommerceCheck = (event: string, p: Obj): string[] => {
   const out: string[] = [];
   const check = (o: Obj, at: string, product?: unknown) => {
-    for (const k in o) if (NUMBERS.test(k) && typeof o[k] != 'number') out.push(`${event}: ${at}${k} must be a number`);
-    if (product && o.product_id == null) out.push(`${event}: ${at}product_id is missing`);
+    for (const k in o) if (NUMBERS.test(k) && typeof o[k] != 'number') out.push(at + k + ' must be a number');
+    if (product && o.product_id == null) out.push(at + 'product_id is missing');
   };
   check(p, '', /^(Product (?!List)|Wishlist)/.test(event));
-  if (/^Order /.test(event) && p.order_id == null) out.push(event + ': order_id is missing');
-  if (p.products && !Array.isArray(p.products)) out.push(event + ': products must be an array');
+  if (/^Order /.test(event) && p.order_id == null) out.push('order_id is missing');
+  if (p.products && !Array.isArray(p.products)) out.push('products must be an array');
   else ((p.products as Obj[]) || []).forEach((it, i) => check(Object(it), `products[${i}].`, 1));
-  return out;
+  return out.map((m) => event + ': ' + m);
 };

@@ -1,4 +1,5 @@
 import { onView } from './capture/on-view';
+import { parseJson } from './capture/parse-json';
 import { ecommerceCheck } from './ecommerce-check';
 import type { EcommerceHelpers } from './ecommerce-types';
 import type { CallOptions, Core, JsonObject, Plugin } from './types';
@@ -69,12 +70,8 @@ export const ecommerce = (): Ecommerce => {
       core = c;
       queue.splice(0).forEach((a) => send(...a));
       const json = (el: Element | null): JsonObject | undefined => {
-        try {
-          const v = JSON.parse(el!.getAttribute(PRODUCT)!);
-          if (v && typeof v == 'object' && !Array.isArray(v)) return v;
-        } catch {
-          /* reported below */
-        }
+        const v = parseJson(el?.getAttribute(PRODUCT));
+        if (v?.constructor == Object) return v;
         c.warn(PRODUCT + ' must hold a JSON object', el);
       };
       const scan = () => {

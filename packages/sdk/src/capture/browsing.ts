@@ -30,15 +30,17 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
     let done = 0;
     // context.page of the view's page event (the one Page Engaged describes).
     let page: PageContext | undefined;
+    const d = document;
     // Not while the document is still parsing (too short) nor at unload (layout is gone):
     // on scroll, when the DOM is ready, and a task after a view starts.
     const measure = () => {
-      const h = document.documentElement.scrollHeight;
-      if (document.readyState != 'loading' && h > 0) depth = Math.max(depth, Math.min(100, Math.round(((scrollY + innerHeight) / h) * 100)));
+      const h = d.documentElement.scrollHeight;
+      if (d.readyState != 'loading' && h) depth = Math.max(depth, Math.min(100, Math.round(((scrollY + innerHeight) * 100) / h)));
     };
-    /** Closes the engaged window that began at the last interaction. */
+    /** Closes the engaged window that began at the last interaction; starts a new one at `now` (0: none). */
     const settle = (now: number) => {
-      if (active) engaged += Math.min(now - active, WINDOW);
+      if (active) engaged += Math.min(Date.now() - active, WINDOW);
+      active = now;
     };
     const start = () => {
       engaged = active = depth = done = 0;
@@ -47,16 +49,8 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
     const report = () => {
       if (done) return;
       done = 1;
-      settle(Date.now());
-      active = 0;
+      settle(0);
       core.track('Page Engaged', { engaged_ms: engaged, scroll_depth: depth }, page && { context: { page } });
-    };
-    const act = (e: Event) => {
-      if (document.visibilityState != 'visible' || done) return;
-      const now = Date.now();
-      settle(now);
-      active = now;
-      if (e.type == 'scroll') measure();
     };
     start();
     core.on('event', (e) => {
@@ -66,10 +60,18 @@ export const browsing = (options: BrowsingOptions = {}): Plugin => ({
       report(); // a restore finds the view already reported when the page was hidden
       start();
     }, options.hash, true);
-    ACTIVITY.forEach((t) => addEventListener(t, act, { capture: true, passive: true }));
+    ACTIVITY.forEach((t) =>
+      addEventListener(
+        t,
+        (e) => {
+          if (d.visibilityState == 'visible' && !done) settle(Date.now()), e.type == 'scroll' && measure();
+        },
+        { capture: true, passive: true },
+      ),
+    );
     // Window capture phase: runs before the core's own hidden-page flush, so Page Engaged goes with it.
-    addEventListener('visibilitychange', () => document.visibilityState == 'hidden' && report(), true);
+    addEventListener('visibilitychange', () => d.visibilityState == 'hidden' && report(), true);
     addEventListener('pagehide', report);
-    document.addEventListener('DOMContentLoaded', measure);
+    d.addEventListener('DOMContentLoaded', measure);
   },
 });

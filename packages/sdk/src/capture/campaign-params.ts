@@ -10,10 +10,8 @@ import type { CampaignContext } from '@portrait/protocol';
 export const campaignParams = (search: string): CampaignContext | undefined => {
   let c: CampaignContext | undefined;
   new URLSearchParams(search).forEach((v, k) => {
-    k = k.toLowerCase();
-    const n =
-      k == 'utm_campaign' ? 'name' : /^utm_(source|medium|term|content|id)$/.test(k) ? k.slice(4) : /^(gclid|fbclid|msclkid|ttclid|li_fat_id)$/.test(k) && k;
-    if (n && v) (c ||= {})[n] = v.slice(0, 200);
+    const m = /^(utm_(campaign|source|medium|term|content|id)|gclid|fbclid|msclkid|ttclid|li_fat_id)$/.exec((k = k.toLowerCase()));
+    if (m && v) (c ||= {})[m[2] == 'campaign' ? 'name' : m[2] || k] = v.slice(0, 200);
   });
   return c;
 };

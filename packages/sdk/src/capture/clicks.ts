@@ -3,7 +3,8 @@ import type { JsonObject, Plugin } from '../types';
 import { mask } from './mask';
 import { selector } from './selector';
 
-const ACTIONABLE = 'a,button,input,select,textarea,label,[role=button],[role=link]';
+const LINKS = 'a,button,[role=button],[role=link]';
+const ACTIONABLE = LINKS + ',input,select,textarea,label';
 const PREFIX = 'data-portrait-';
 
 /** `"12"` -> 12, `"true"` -> true, everything else stays a string. */
@@ -38,48 +39,46 @@ export const clicks = (): Plugin => ({
   setup(core) {
     let last: Element | undefined;
     let times: number[] = [];
-    const onClick = (ev: Event) => {
-      try {
-        const target = ev.target as Element;
-        if (!target?.closest || target.closest('[data-portrait-ignore]')) return;
-        const el = target.closest('[data-portrait-event]') || target.closest(ACTIONABLE) || target;
-        const tag = el.localName;
-        const type = (el as HTMLInputElement).type;
-        if (tag == 'input' && (type == 'password' || type == 'hidden')) return;
-        const now = Date.now();
-        if (el != last) times = [];
-        last = el;
-        times = times.filter((t) => now - t < 1000).concat(now);
-        const p: JsonObject = { tag, selector: selector(el) };
-        const attrs: JsonObject = {};
-        const props: JsonObject = {};
-        let n = 0;
-        if (el.id) p.id = el.id;
-        const cls = [...el.classList].slice(0, 3);
-        if (cls.length) p.classes = cls;
-        for (const { name, value: v } of el.attributes)
-          if (name.startsWith(PREFIX)) {
-            attrs[name.slice(14)] = clean(v);
-            n++;
-            if (name.startsWith(PREFIX + 'prop-')) props[name.slice(19)] = value(v);
+    document.addEventListener(
+      'click',
+      (ev) => {
+        try {
+          const target = ev.target as Element;
+          if (!target?.closest || target.closest('[data-portrait-ignore]')) return;
+          const el = target.closest('[data-portrait-event]') || target.closest(ACTIONABLE) || target;
+          const tag = el.localName;
+          if (tag == 'input' && /^(password|hidden)$/.test((el as HTMLInputElement).type)) return;
+          const now = Date.now();
+          times = el == last ? times.filter((t) => now - t < 1000) : [];
+          times.push(now);
+          last = el;
+          const p: JsonObject = { tag, selector: selector(el) };
+          const props: JsonObject = {};
+          const cls = [...el.classList].slice(0, 3);
+          const href = (el as HTMLAnchorElement).href;
+          if (el.id) p.id = el.id;
+          if (cls[0]) p.classes = cls;
+          for (const { name, value: v } of el.attributes)
+            if (name.startsWith(PREFIX)) {
+              ((p.attributes ||= {}) as JsonObject)[name.slice(14)] = clean(v);
+              if (name.startsWith(PREFIX + 'prop-')) props[name.slice(19)] = value(v);
+            }
+          // SVG links have an object here, not a string.
+          if (tag == 'a' && typeof href == 'string' && href) p.href = mask(href).slice(0, 1000);
+          // Visible text of links and buttons only: other elements may show what a visitor typed.
+          if (el.matches(LINKS) && !(el as HTMLElement).isContentEditable) {
+            const text = clean((el as HTMLElement).innerText || '');
+            if (text) p.text = text;
           }
-        if (n) p.attributes = attrs;
-        const href = (el as HTMLAnchorElement).href;
-        // SVG links have an object here, not a string.
-        if (tag == 'a' && typeof href == 'string' && href) p.href = mask(href).slice(0, 1000);
-        // Visible text of links and buttons only: other elements may show what a visitor typed.
-        if (el.matches('a,button,[role=button],[role=link]') && !(el as HTMLElement).isContentEditable) {
-          const text = clean((el as HTMLElement).innerText || '');
-          if (text) p.text = text;
+          if (times[2]) (p.rage = true), (p.clicks = times.length);
+          core.track('Element Clicked', p);
+          const event = el.getAttribute(PREFIX + 'event');
+          if (event) core.track(event, props);
+        } catch {
+          /* never let a capture failure reach the page */
         }
-        if (times.length > 2) (p.rage = true), (p.clicks = times.length);
-        core.track('Element Clicked', p);
-        const event = el.getAttribute(PREFIX + 'event');
-        if (event) core.track(event, props);
-      } catch {
-        /* never let a capture failure reach the page */
-      }
-    };
-    document.addEventListener('click', onClick, { capture: true, passive: true });
+      },
+      { capture: true, passive: true },
+    );
   },
 });
