@@ -238,11 +238,12 @@ export const createPortrait = (): Portrait => {
     while (ok() && g === gen && online()) {
       const wait = backingOff();
       if (wait > 0) return sched(wait);
-      // Read first: this also forgets our events another tab delivered (not to resend them at unload).
-      const all = await Q._keys();
+      // Reading the queue also forgets our events another tab delivered (not to resend them at unload).
+      await Q._keys();
       // Another tab is sending (its flush, or its unload): leave the queue to it for now.
       if (!lease(tab, 60_000)) return sched(o!.flushInterval);
-      const ks = pick(all, 400_000);
+      // Read again under the lease: the previous holder's deletions are committed now.
+      const ks = pick(await Q._keys(), 400_000);
       const es = ks.length ? await Q._get(ks) : [];
       if (!es.length || g !== gen || !(await deliver(es))) return;
     }
