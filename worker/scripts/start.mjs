@@ -66,6 +66,8 @@ try {
   stop(1);
 }
 
+console.log(`portrait: collector up at ${host}; seeding demo data (runs once; the shop works meanwhile)...`);
+
 const seedScript = join(root, 'worker', 'scripts', 'seed-demo.mjs');
 const csv = join(root, '..', 'shared', 'data', 'online-retail.csv.gz');
 if (process.env.SEED !== '0' && existsSync(seedScript) && existsSync(csv)) {
@@ -78,11 +80,20 @@ if (process.env.SEED !== '0' && existsSync(seedScript) && existsSync(csv)) {
   });
 }
 
+// Demo campaigns for the shop's hero slot (idempotent: existing ones are kept).
+await new Promise((resolve) => {
+  const seed = spawn(process.execPath, [join(root, 'worker', 'scripts', 'seed-campaigns.mjs'), '--host', host], { cwd: root, stdio: 'inherit' });
+  seed.on('exit', (code) => {
+    if (code) console.error(`portrait: demo campaigns were not created (exit ${code}); the collector keeps running.`);
+    resolve();
+  });
+});
+
 console.log(`
 Portrait is running (local storage in .wrangler/state; Ctrl-C stops it)
 
   Demo shop       ${host}/shop/
-  Dashboard       ${host}/dashboard
+  Dashboard       ${host}/dashboard/
   Collector       ${host}/v1/batch   (Segment HTTP Tracking API)
   Profile API     ${host}/v1/profiles   (Authorization: Bearer sk_demo)
   Script tag      ${host}/portrait.js
