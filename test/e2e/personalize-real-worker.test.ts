@@ -100,7 +100,7 @@ describe('personalize.js against the real collector (wrangler dev)', () => {
 
   it('the demo hero changes with the visitor: a cart turns the welcome into the cart reminder (seed-campaigns.mjs)', async () => {
     await promisify(execFile)(process.execPath, [join(REPO_ROOT, 'worker/scripts/seed-campaigns.mjs'), '--host', worker.origin, '--secret-key', worker.secretKey]);
-    const { items } = (await (await marketer('/v1/campaigns')).json()) as { items: Array<{ id: string; name: string }> };
+    const { data: items } = (await (await marketer('/v1/campaigns')).json()) as { data: Array<{ id: string; name: string }> };
     const reminder = items.find((c) => c.name === 'Cart reminder')!;
     // No holdout for this check, so the visitor surely sees a banner.
     expect((await marketer(`/v1/campaigns/${reminder.id}`, 'PATCH', { holdout: 0 })).status).toBe(200);

@@ -84,7 +84,7 @@ async function api(path, init = {}) {
 }
 
 try {
-  const { items } = await api('/v1/campaigns');
+  const { data: items } = await api('/v1/campaigns');
   const existing = new Set(items.map((c) => c.name));
   for (const campaign of DEMO_CAMPAIGNS) {
     if (existing.has(campaign.name)) {

@@ -53,7 +53,7 @@ describe('/v1/campaigns', () => {
     const slot = uid('slot').slice(0, 60);
     const created = await create(campaign(slot, { status: 'draft' }));
     expect(created).toMatchObject({ id: expect.stringMatching(/^cmp_/), slot, holdout: 0, status: 'draft', variants: [{ id: 'hello' }] });
-    expect(((await (await api('/v1/campaigns')).json()) as any).items.map((c: any) => c.id)).toContain(created.id);
+    expect(((await (await api('/v1/campaigns')).json()) as any).data.map((c: any) => c.id)).toContain(created.id);
     const patched: any = await (await api(`/v1/campaigns/${created.id}`, { method: 'PATCH', body: { status: 'paused', priority: 5 } })).json();
     expect(patched).toMatchObject({ id: created.id, status: 'paused', priority: 5, name: 'Welcome back' });
     expect((await api(`/v1/campaigns/${created.id}`, { method: 'DELETE' })).status).toBe(204);
@@ -71,7 +71,7 @@ describe('/v1/campaigns', () => {
     const body: any = await res.json();
     expect(body.error.code).toBe('invalid_campaign');
     expect(body.error.details.map((d: any) => d.path)).toEqual(['variants[0].content.headline', 'variants[0].content.body', 'variants[0].content.cta.url', 'variants[1].content.headline']);
-    expect(((await (await api('/v1/campaigns')).json()) as any).items.filter((c: any) => c.variants.some((v: any) => v.content.headline.includes('script')))).toEqual([]);
+    expect(((await (await api('/v1/campaigns')).json()) as any).data.filter((c: any) => c.variants.some((v: any) => v.content.headline.includes('script')))).toEqual([]);
   });
 
   it('checks inline audience rules with the segments validator', async () => {

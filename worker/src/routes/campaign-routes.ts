@@ -31,7 +31,7 @@ export function campaignRoutes(): Hono<AppEnv> {
   });
 
   app.get('/v1/campaigns', async function listCampaignsRoute(c) {
-    return c.json({ items: await listCampaigns(c.env.DB, c.get('tenantId')) });
+    return c.json({ data: await listCampaigns(c.env.DB, c.get('tenantId')) });
   });
 
   app.get('/v1/campaigns/:id', async function getCampaignRoute(c) {
