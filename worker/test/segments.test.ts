@@ -312,7 +312,7 @@ describe("segments API", { timeout: 60_000 }, () => {
 
   it('an older backfill pass never undoes newer definitions (a deleted segment is not re-entered)', async () => {
     const t = await newTenant();
-    const rule = { field: 'traits.plan', op: 'eq', value: 'pro' };
+    const rule = { field: 'traits.plan', op: 'eq', value: 'pro' } as const;
     const created = await api(t, 'POST', '/v1/segments', { id: 'pros', name: 'Pros', rule });
     const user = uid('u');
     await send(t, [identify(user, { plan: 'pro' })]);

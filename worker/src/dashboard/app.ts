@@ -133,15 +133,17 @@ async function showProfile(id: string) {
   const out = $('#detail');
   out.replaceChildren(el('p', { class: 'muted' }, 'Loading…'));
   try {
-    const profile = await api<Json>(`/v1/profiles/${encodeURIComponent(id)}`);
-    const portrait = (profile.portrait as Json) || profile;
+    const body = await api<{ profile: Json & { portrait?: Json }; events?: unknown[] }>(`/v1/profiles/${encodeURIComponent(id)}`);
+    const portrait = body.profile.portrait || {};
+    const reserved = ((portrait.traits as Json)?.reserved as Json) || {};
+    const identity = (portrait.identity as Json) || {};
+    const title = reserved.name || [reserved.firstName, reserved.lastName].filter(Boolean).join(' ') || reserved.email || identity.userId || id;
     const sections = ['identity', 'traits', 'commerce', 'rfm', 'interests', 'behavior', 'channels', 'now', 'segments', 'computed', 'predictions', 'consent'];
-    const known = sections.filter((s) => s in portrait);
     out.replaceChildren(
-      el('h2', {}, fmt((portrait.traits as Json)?.name ?? (portrait.identity as Json)?.userId ?? id)),
-      ...(known.length ? known.map((s) => section(s, portrait[s])) : [section('profile', portrait)]),
+      el('h2', {}, fmt(title)),
+      ...sections.filter((s) => s in portrait).map((s) => section(s, portrait[s])),
     );
-    const events = profile.events ?? (await api<{ data: unknown[] }>(`/v1/profiles/${encodeURIComponent(id)}/events?limit=20`).then((r) => r.data).catch(() => null));
+    const events = body.events;
     if (events) out.append(section('recent events', events));
   } catch (err) {
     showError(out, err);
