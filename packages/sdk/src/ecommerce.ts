@@ -85,7 +85,7 @@ export const ecommerce = (): Ecommerce => {
         const t = ev.target as Element;
         const b = t?.closest?.(BUTTONS);
         if (!b || b.closest('[data-portrait-ignore]')) return;
-        const p = json(b.hasAttribute(PRODUCT) ? b : b.parentElement!.closest(`[${PRODUCT}]`));
+        const p = json(b.closest(`[${PRODUCT}]`)); // the button's own, or the nearest enclosing one
         const q = b.getAttribute('data-portrait-quantity') || '';
         const n = +q || (q && +(document.querySelector(q) as HTMLInputElement | null)?.value!);
         if (p) send(b.hasAttribute(ADD) ? 'Product Added' : 'Product Removed', { ...p, quantity: n || (p.quantity as number) || 1 });

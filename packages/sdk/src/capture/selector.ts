@@ -14,7 +14,7 @@ export const selector = (el: Element): string => {
       break;
     }
     if (e.classList[0]) s += '.' + CSS.escape(e.classList[0]);
-    const same = e.parentElement ? [...e.parentElement.children].filter((c) => c.localName == e!.localName) : [];
+    const same = [...(e.parentElement?.children || [])].filter((c) => c.localName == e!.localName);
     if (same.length > 1) s += `:nth-of-type(${same.indexOf(e) + 1})`;
     parts.unshift(s);
   }
