@@ -15,6 +15,12 @@ import type {
 
 export type ConsentMode = 'required' | 'optional';
 
+/**
+ * Options of `portrait.init()`.
+ *
+ * @example
+ * portrait.init({ writeKey: 'wk_123', host: 'https://collect.example.com', consent: 'required', flushAt: 10 });
+ */
 export interface InitOptions {
   /** Public write key of the source (`wk_...`). Required. */
   writeKey: string;
@@ -42,7 +48,14 @@ export interface InitOptions {
   debug?: boolean;
 }
 
-/** Consent controls: `portrait.consent`. */
+/**
+ * Consent controls: `portrait.consent`.
+ *
+ * @example
+ * banner.onAccept(() => portrait.consent.grant(['analytics', 'personalization']));
+ * banner.onReject(() => portrait.consent.deny());
+ * settings.onForgetMe(() => portrait.consent.withdraw({ erase: true }));
+ */
 export interface ConsentApi {
   /** Grant categories (all when omitted). Persists the decision and sends held events. */
   grant(categories?: ConsentCategory[]): void;
@@ -133,6 +146,13 @@ export interface Core {
   user?(): Identity;
 }
 
+/**
+ * A plugin: `setup` receives the `Core` once the SDK is initialised.
+ *
+ * @example
+ * const stamp: Plugin = { name: 'app-version', setup: (core) => core.addEnricher((e) => void (e.context!.app = { version: '1.2.3' })) };
+ * portrait.use(stamp);
+ */
 export interface Plugin {
   name: string;
   /** Called once, after the core is ready. May return a teardown. Must never throw into the page. */
@@ -153,6 +173,13 @@ export interface Identity {
  * `createPortrait()` from `@portrait/sdk`. Every method is safe to call before
  * `init()` (calls are kept, in order, and replayed by `init`) and never throws
  * into the page; only `init()` throws, on a missing `writeKey`.
+ *
+ * @example
+ * portrait.init({ writeKey: 'wk_123', consent: 'required' });
+ * portrait.identify('user_42', { email: 'ada@example.com' });
+ * portrait.track('Order Completed', { order_id: 'o1', total: 42, currency: 'EUR' });
+ * const off = portrait.on('error', (e) => console.warn(e.kind, e.message));
+ * await portrait.flush();
  */
 export interface Portrait {
   /** Start the SDK. Calls made earlier are replayed in order. */
