@@ -8,6 +8,7 @@ import { indexSummary } from './index-summary';
 import { deleteProfileIndex, upsertProfileIndex } from './profile-index';
 import { ProfileAudiences, isAudienceEvent } from './profile-audiences';
 import type { TenantDefinitions } from './definition-store';
+import type { ProfileConfig } from '../profiles/profile-config';
 import { PROFILE_SCHEMA } from './profile-schema';
 import { collectProfileKeys, queryTimeline, readConflicts, type TimelinePage, type TimelineQuery } from './profile-timeline';
 
@@ -19,9 +20,19 @@ export type EventOutcome = 'accepted' | 'duplicate' | 'conflict';
  * JSON string. Serialising once is much cheaper than structured-cloning nested objects.
  */
 export interface IngestBatch {
+  /** JSON of IngestMeta[], one per body. */
   meta: string;
   bodies: string[];
 }
+
+/** One event's row columns and routing facts (a PreparedEvent without the event object). */
+export type IngestMeta = Omit<PreparedEvent, 'event'> & { messageId: string; type: string; name: string | null; receivedAt: number };
+
+/**
+ * Events stored since the portrait row was last saved, at most: past this, an ingest that
+ * left the portrait to be caught up later saves it now (bounds the replay after a restart).
+ */
+export const PORTRAIT_SAVE_EVERY = 500;
 
 export type ProfileIngestResult =
   | { forwardedTo: string }
@@ -89,7 +100,14 @@ export const MAX_LINKED_IDENTITIES = 100;
  */
 export class ProfileObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
+  /**
+   * The portrait as of timeline seq `portraitSeq` (in memory). Events stored later are
+   * applied when someone needs the portrait (`loadPortrait`), replayed from the timeline.
+   */
   private portrait: Portrait | undefined;
+  private portraitSeq = 0;
+  /** The timeline seq the saved portrait row reflects. */
+  private savedSeq = 0;
   private readonly metaCache = new Map<string, string | undefined>();
   /** An index alarm is already set (this instance set it, or saw it). */
   private alarmPending = false;
@@ -103,12 +121,16 @@ export class ProfileObject extends DurableObject<Env> {
     this.audiences = new ProfileAudiences(this.sql, env);
   }
 
-  /** Stores events for this profile (see IngestBatch), or says where the profile moved. */
+  /**
+   * Stores events for this profile (see IngestBatch), or says where the profile moved.
+   * While the tenant defines no segments or computed traits nothing reacts to the portrait
+   * on ingest, so the events are only stored (no body is parsed): the portrait catches up
+   * from the timeline when it is read, at the index alarm, or every PORTRAIT_SAVE_EVERY
+   * events. Otherwise each stored event is applied at once and the segments evaluated.
+   */
   async ingest(tenantId: string, profileKey: string, batch: IngestBatch): Promise<ProfileIngestResult> {
     const bodies = batch.bodies;
-    const events = (JSON.parse(batch.meta) as Array<Omit<PreparedEvent, 'event'>>).map(
-      (m, i): PreparedEvent => ({ ...m, event: JSON.parse(bodies[i]) as StoredEvent }),
-    );
+    const events = JSON.parse(batch.meta) as IngestMeta[];
     this.claim(tenantId, profileKey);
     const forwardTo = this.meta('forward_to');
     if (forwardTo) return { forwardedTo: forwardTo };
@@ -118,31 +140,48 @@ export class ProfileObject extends DurableObject<Env> {
     // The isolate's cached copy: no D1 read per event.
     const defs = await this.audiences.definitions(tenantId);
     const config = this.audiences.config(defs);
+    const profileId = this.ctx.id.toString();
     this.guarded(() => {
-      let portrait = this.loadPortrait();
-      let changed = this.audiences.prepare(portrait, defs).length > 0;
+      const deferred = this.canDeferPortrait(defs);
+      let portrait = deferred ? undefined : this.loadPortrait(config);
+      // Computed traits dropped from the definitions are dropped from the state (eager or not).
+      let changed = this.audiences.prepare(portrait ?? this.cachedPortrait(), defs).length > 0;
       const inserted = this.insertEvents(events, bodies);
+      let lastInserted = 0;
       for (let i = 0; i < events.length; i++) {
         const p = events[i];
-        if (inserted.delete(p.event.messageId)) {
-          portrait = applyEvent(portrait, { event: p.event, orderAt: p.orderAt }, config);
-          changed = true;
+        const seq = inserted.get(p.messageId);
+        if (seq !== undefined) {
+          inserted.delete(p.messageId);
+          lastInserted = seq;
+          if (portrait) {
+            portrait = applyEvent(portrait, { event: JSON.parse(bodies[i]) as StoredEvent, orderAt: p.orderAt }, config);
+            this.portrait = portrait;
+            this.portraitSeq = seq;
+            changed = true;
+          }
           outcomes.push({ index: p.index, outcome: 'accepted' });
         } else {
-          const existing = this.sql.exec<{ hash: string }>('SELECT hash FROM events WHERE message_id = ?', p.event.messageId).one();
+          const existing = this.sql.exec<{ hash: string }>('SELECT hash FROM events WHERE message_id = ?', p.messageId).one();
           if (existing.hash === p.hash) outcomes.push({ index: p.index, outcome: 'duplicate' });
           else {
-            this.sql.exec('INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, ?, ?, ?)', p.event.messageId, p.hash, Date.parse(p.event.receivedAt), bodies[i]);
+            this.sql.exec('INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, ?, ?, ?)', p.messageId, p.hash, p.receivedAt, bodies[i]);
             outcomes.push({ index: p.index, outcome: 'conflict' });
             continue;
           }
         }
         for (const link of p.links) if (link !== profileKey) links.add(link);
       }
-      if (changed) {
-        // Entering or leaving a segment writes Audience Entered / Exited to the timeline.
-        this.audiences.evaluate(portrait, defs, this.ctx.id.toString());
-        this.savePortrait(portrait);
+      if (portrait) {
+        if (changed) {
+          // Entering or leaving a segment writes Audience Entered / Exited to the timeline.
+          this.audiences.evaluate(portrait, defs, profileId);
+          this.savePortrait(portrait);
+        }
+      } else {
+        // Nothing to evaluate (no segments): records the definitions version seen, as in ingest with segments.
+        this.audiences.evaluate(this.cachedPortrait(), defs, profileId);
+        if (changed || lastInserted - this.savedSeq >= PORTRAIT_SAVE_EVERY) this.savePortrait(this.loadPortrait(config));
       }
     });
     const linksToMerge = [...links].filter(
@@ -229,6 +268,7 @@ export class ProfileObject extends DurableObject<Env> {
       this.sql.exec('DELETE FROM events');
       this.sql.exec('DELETE FROM portrait');
       this.portrait = undefined;
+      this.savedSeq = 0;
       if (!done) {
         this.sql.exec(
           "INSERT INTO merge_log (at, direction, other_key, outcome, events_moved, reason) VALUES (?, 'out', ?, 'merged', ?, ?)",
@@ -269,7 +309,7 @@ export class ProfileObject extends DurableObject<Env> {
         profileId: this.ctx.id.toString(),
         profileKey: this.meta('profile_key') ?? '',
         createdAt: createdAt ? new Date(Number(createdAt)).toISOString() : null,
-        portrait: viewPortrait(this.loadPortrait(), { now: Date.now(), profileId: this.ctx.id.toString(), config: this.audiences.config(defs) }),
+        portrait: viewPortrait(this.loadPortrait(this.audiences.config(defs)), { now: Date.now(), profileId: this.ctx.id.toString(), config: this.audiences.config(defs) }),
         identities,
         mergeLog,
         conflicts: this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM conflicts').one().n,
@@ -324,9 +364,9 @@ export class ProfileObject extends DurableObject<Env> {
     if (this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n === 0) return { status: 'gone' };
     let changed = false;
     this.guarded(() => {
-      const state = this.loadPortrait();
+      const state = this.loadPortrait(this.audiences.config(defs));
       changed = this.audiences.refresh(state, defs, this.ctx.id.toString()).changed;
-      if (changed) this.savePortrait(state);
+      if (changed || this.savedSeq < this.portraitSeq) this.savePortrait(state);
     });
     if (changed) await this.scheduleIndex();
     return { status: 'ok', memberships: this.audiences.memberships(this.loadPortrait()), changed };
@@ -361,11 +401,12 @@ export class ProfileObject extends DurableObject<Env> {
     // Off the hot path: catch up with definitions saved since the last event, and with time
     // (a "within the last N days" condition can stop matching without any new event).
     const defs = await this.audiences.definitions(tenantId);
+    // Also saves a portrait that caught up with events stored since its row was written.
     this.guarded(() => {
-      const state = this.loadPortrait();
-      if (this.audiences.refreshIfDue(state, defs, id).changed) this.savePortrait(state);
+      const state = this.loadPortrait(this.audiences.config(defs));
+      if (this.audiences.refreshIfDue(state, defs, id).changed || this.savedSeq < this.portraitSeq) this.savePortrait(state);
     });
-    const p = viewPortrait(this.loadPortrait(), { now, profileId: id, config: this.audiences.config(defs) });
+    const p = viewPortrait(this.loadPortrait(this.audiences.config(defs)), { now, profileId: id, config: this.audiences.config(defs) });
     const count = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n;
     await upsertProfileIndex(this.env.DB, {
       tenantId, profileId: id, profileKey, eventCount: count, summary: indexSummary(p), now,
@@ -385,23 +426,23 @@ export class ProfileObject extends DurableObject<Env> {
 
   /**
    * Inserts the events whose messageId is new, in order, a few rows per statement (bound
-   * parameters are capped at 100), and returns the messageIds actually inserted.
+   * parameters are capped at 100), and returns the messageIds actually inserted with their seq.
    */
-  private insertEvents(events: PreparedEvent[], bodies: string[]): Set<string> {
-    const inserted = new Set<string>();
+  private insertEvents(events: IngestMeta[], bodies: string[]): Map<string, number> {
+    const inserted = new Map<string, number>();
     const perStatement = 14; // 7 parameters per row
     for (let i = 0; i < events.length; i += perStatement) {
       const chunk = events.slice(i, i + perStatement);
       const args: SqlStorageValue[] = [];
       chunk.forEach((p, j) => {
-        args.push(p.event.messageId, p.hash, p.event.type, p.event.event ?? p.event.name ?? null, p.orderAt, Date.parse(p.event.receivedAt), bodies[i + j]);
+        args.push(p.messageId, p.hash, p.type, p.name, p.orderAt, p.receivedAt, bodies[i + j]);
       });
-      const cursor = this.sql.exec<{ message_id: string }>(
+      const cursor = this.sql.exec<{ message_id: string; seq: number }>(
         `INSERT INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}
-         ON CONFLICT (message_id) DO NOTHING RETURNING message_id`,
+         ON CONFLICT (message_id) DO NOTHING RETURNING message_id, seq`,
         ...args,
       );
-      for (const row of cursor) inserted.add(row.message_id);
+      for (const row of cursor) inserted.set(row.message_id, row.seq);
     }
     return inserted;
   }
@@ -446,16 +487,61 @@ export class ProfileObject extends DurableObject<Env> {
     this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
   }
 
-  private loadPortrait(): Portrait {
+  /**
+   * Whether this ingest may leave the portrait to catch up later: nothing evaluates it on
+   * ingest (no segments, no computed traits, none held from before) and the definitions are
+   * known (without them computed traits must be re-fingerprinted on the eager path).
+   */
+  private canDeferPortrait(defs: TenantDefinitions | null): boolean {
+    if (!defs || defs.segments.length > 0 || defs.computedTraits.length > 0) return false;
+    const cached = this.cachedPortrait();
+    return Object.keys(cached.segments).length === 0 && Object.keys(cached.computed).length === 0;
+  }
+
+  /** The portrait in memory or from its row, without catching up with newer events. */
+  private cachedPortrait(): Portrait {
     if (this.portrait) return this.portrait;
     const row = this.sql.exec<{ state: string }>('SELECT state FROM portrait WHERE id = 1').toArray()[0];
-    this.portrait = row ? (JSON.parse(row.state) as Portrait) : emptyPortrait();
+    if (!row) {
+      this.portrait = emptyPortrait();
+      this.savedSeq = 0;
+    } else {
+      // `<seq> <json>`; a row saved before seqs were kept (`<json>`) reflected every event then stored.
+      const space = row.state.startsWith('{') ? -1 : row.state.indexOf(' ');
+      this.portrait = JSON.parse(space < 0 ? row.state : row.state.slice(space + 1)) as Portrait;
+      this.savedSeq = space < 0 ? this.lastSeq() : Number(row.state.slice(0, space));
+    }
+    this.portraitSeq = this.savedSeq;
     return this.portrait;
   }
 
+  /** The current portrait: the cached one, with the events stored after it replayed in order. */
+  private loadPortrait(config?: Partial<ProfileConfig>): Portrait {
+    let p = this.cachedPortrait();
+    for (const row of this.sql.exec<{ seq: number; body: string; order_at: number; type: string; name: string | null; message_id: string }>(
+      'SELECT seq, body, order_at, type, name, message_id FROM events WHERE seq > ? ORDER BY seq',
+      this.portraitSeq,
+    )) {
+      this.portraitSeq = row.seq;
+      if (isAudienceEvent(row)) continue; // timeline only, never part of the portrait
+      p = applyEvent(p, { event: JSON.parse(row.body) as StoredEvent, orderAt: row.order_at }, config);
+    }
+    this.portrait = p;
+    return p;
+  }
+
+  /** Saves the portrait (current as of `portraitSeq`) with the seq it reflects. */
   private savePortrait(p: Portrait): void {
     this.portrait = p;
-    this.sql.exec('INSERT INTO portrait (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state', JSON.stringify(p));
+    this.sql.exec(
+      'INSERT INTO portrait (id, state) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET state = excluded.state',
+      `${this.portraitSeq} ${JSON.stringify(p)}`,
+    );
+    this.savedSeq = this.portraitSeq;
+  }
+
+  private lastSeq(): number {
+    return this.sql.exec<{ n: number | null }>('SELECT max(seq) AS n FROM events').one().n ?? 0;
   }
 
   /** Replays the whole timeline, in event order, through the portrait seam (after a merge). */
@@ -469,6 +555,7 @@ export class ProfileObject extends DurableObject<Env> {
       p = applyEvent(p, { event: JSON.parse(row.body) as StoredEvent, orderAt: row.order_at });
     }
     this.audiences.afterRebuild(previous, p);
+    this.portraitSeq = this.lastSeq();
     this.savePortrait(p);
   }
 }

@@ -1,6 +1,6 @@
 import type { Env } from '../env';
 import type { PreparedEvent } from '../ingest/ingest-types';
-import type { EventOutcome, IngestBatch, ProfileObject, ProfileView } from './profile-object';
+import type { EventOutcome, IngestBatch, IngestMeta, ProfileObject, ProfileView } from './profile-object';
 
 /** Forwarding chains longer than this are treated as broken (a loop), not followed. */
 const MAX_HOPS = 5;
@@ -128,12 +128,15 @@ export async function readProfileById(env: Env, tenantId: string, profileId: str
   return readProfileByKey(env, tenantId, view.to, limit);
 }
 
-/** Serialises each event once: the string is both the RPC payload and the stored row. */
+/**
+ * Serialises each event once: the string is both the RPC payload and the stored row. The
+ * row's columns travel in `meta`, so the object need not parse a body to store it.
+ */
 function toIngestBatch(group: PreparedEvent[]): IngestBatch {
   const bodies: string[] = [];
-  const meta = group.map(({ event, ...rest }) => {
+  const meta = group.map(({ event, ...rest }): IngestMeta => {
     bodies.push(JSON.stringify(event));
-    return rest;
+    return { ...rest, messageId: event.messageId, type: event.type, name: event.event ?? event.name ?? null, receivedAt: Date.parse(event.receivedAt) };
   });
   return { meta: JSON.stringify(meta), bodies };
 }
