@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
+import { authorizeWriteKey, presentedWriteKey } from '../middleware/write-key';
 import { IngestError } from '../ingest/ingest-error';
 import { takeToken } from '../middleware/marketer-rate-limit';
 import { parseJsonBody } from '../ingest/parse-json-body';
@@ -15,7 +16,6 @@ import type { SegmentRule } from '../segments/segment-rule';
 import { applyD1Migrations } from '../storage/apply-d1-migrations';
 import { activeCampaigns, armStats, saveAssignments, visitorHistory } from '../storage/campaign-store';
 import { ensureDevTenant } from '../storage/dev-tenant';
-import { lookupKey } from '../storage/key-store';
 import { readProfileByKey } from '../storage/profile-store';
 
 /** Decisions per minute per client IP and tenant (a page view asks once); RATE_DECIDE_PER_MIN overrides, "0" turns it off. */
@@ -65,17 +65,7 @@ async function handleDecide(c: Context<AppEnv>): Promise<Response> {
   if (!parsed.ok) throw new IngestError(400, 'invalid_decide_request', `${parsed.error.field} ${parsed.error.message}.`);
   const req = parsed.value;
 
-  const key = basicUser(c.req.header('authorization')) ?? req.writeKey;
-  if (!key) throw new IngestError(401, 'missing_write_key', 'No write key: send it as HTTP Basic user or as "writeKey" in the body.');
-  const record = await lookupKey(env.DB, key);
-  if (!record) throw new IngestError(401, 'invalid_write_key', 'Unknown write key.');
-  if (record.kind !== 'write') throw new IngestError(403, 'secret_key_not_allowed', 'This is a secret key: never send it from a page. Use the site\'s write key.');
-  if (record.disabled) throw new IngestError(403, 'write_key_disabled', 'This write key is disabled.');
-  const origin = c.req.header('origin');
-  if (origin && record.allowedOrigins && !record.allowedOrigins.includes(origin)) {
-    c.set('corsDenied', true);
-    throw new IngestError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this write key.`);
-  }
+  const record = await authorizeWriteKey(c, presentedWriteKey(c.req.header('authorization'), req), 'Use the site\'s write key.');
   const tenantId = record.tenantId;
   const perMinute = Number((env as unknown as Record<string, unknown>).RATE_DECIDE_PER_MIN ?? DECIDE_PER_IP_PER_MIN);
   const wait = takeToken(`d|${tenantId}|${c.req.header('cf-connecting-ip') ?? 'unknown'}`, Number.isFinite(perMinute) ? perMinute : DECIDE_PER_IP_PER_MIN);
@@ -129,13 +119,3 @@ function answer(c: Context<AppEnv>, slots: Record<string, SlotDecision>): Respon
   return c.json({ slots }, 200, { 'cache-control': 'no-store' });
 }
 
-function basicUser(header: string | undefined): string | undefined {
-  const m = header && /^Basic\s+(\S+)$/i.exec(header);
-  if (!m) return undefined;
-  try {
-    const user = atob(m[1]).split(':')[0];
-    return user || undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,16 +1,16 @@
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
+import { authorizeWriteKey, presentedWriteKey } from '../middleware/write-key';
 import { cleanId } from '../ingest/clean-id';
 import { isBlockedId } from '../ingest/blocked-ids';
 import { IngestError } from '../ingest/ingest-error';
 import { parseJsonBody } from '../ingest/parse-json-body';
 import { readBodyCapped } from '../ingest/read-body-capped';
-import { httpError } from '../middleware/error-handler';
 import { takeToken } from '../middleware/marketer-rate-limit';
 import { applyD1Migrations } from '../storage/apply-d1-migrations';
 import { ensureDevTenant } from '../storage/dev-tenant';
 import { eraseProfile } from '../storage/erasure';
-import { lookupKey, sha256Hex } from '../storage/key-store';
+import { sha256Hex } from '../storage/key-store';
 import { resolveProfile } from '../storage/profile-resolve';
 import { ERROR_SCHEMA, type RouteRegistry } from './route-registry';
 
@@ -18,18 +18,6 @@ import { ERROR_SCHEMA, type RouteRegistry } from './route-registry';
 const ERASE_PER_IP_PER_MIN = 10;
 const MAX_BODY = 4_096;
 
-function writeKeyFrom(c: Context<AppEnv>, body: Record<string, unknown>): string | undefined {
-  const header = c.req.header('authorization');
-  if (header && /^basic\s+/i.test(header)) {
-    try {
-      const user = atob(header.replace(/^basic\s+/i, '').trim()).split(':')[0];
-      if (user) return user;
-    } catch {
-      throw httpError(401, 'invalid_authorization', 'The Basic credentials are not valid base64; send base64("WRITE_KEY:").');
-    }
-  }
-  return typeof body.writeKey === 'string' && body.writeKey !== '' ? body.writeKey : undefined;
-}
 
 /**
  * `POST /v1/erase` (write key): what the SDK's `consent.withdraw({ erase: true })` sends,
@@ -90,17 +78,7 @@ export function eraseRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEnv> {
         throw new IngestError(400, 'invalid_body', 'Send a JSON object: { "writeKey": "...", "anonymousId": "...", "messageId": "..." }.');
       }
       const body = parsed as Record<string, unknown>;
-      const key = writeKeyFrom(c, body);
-      if (!key) throw new IngestError(401, 'missing_write_key', 'No write key: send it as HTTP Basic user or as "writeKey" in the body.');
-      const record = await lookupKey(env.DB, key);
-      if (!record) throw new IngestError(401, 'invalid_write_key', 'Unknown write key.');
-      if (record.kind !== 'write') throw new IngestError(403, 'secret_key_not_allowed', 'This is a secret key: never send it from a page. Marketers erase with DELETE /v1/profiles/:id.');
-      if (record.disabled) throw new IngestError(403, 'write_key_disabled', 'This write key is disabled.');
-      const origin = c.req.header('origin');
-      if (origin && record.allowedOrigins && !record.allowedOrigins.includes(origin)) {
-        c.set('corsDenied', true);
-        throw new IngestError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this write key.`);
-      }
+      const record = await authorizeWriteKey(c, presentedWriteKey(c.req.header('authorization'), body), 'Marketers erase with DELETE /v1/profiles/:id.');
       const wait = takeToken(`e|${record.tenantId}|${c.req.header('cf-connecting-ip') ?? 'unknown'}`, ERASE_PER_IP_PER_MIN);
       if (wait > 0) throw new IngestError(429, 'rate_limited', `Too many erasure requests. Retry after ${wait} s.`, wait);
 

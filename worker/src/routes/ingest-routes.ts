@@ -1,6 +1,7 @@
 import { LIMITS, SHORT_PATHS, EVENT_TYPES, type EventType, type IngestResponse, type RejectedEvent } from '@portrait/protocol';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
+import { authorizeWriteKey, presentedWriteKey } from '../middleware/write-key';
 import { IngestError } from '../ingest/ingest-error';
 import type { GeoInfo, PreparedBatch, RejectedDetail } from '../ingest/ingest-types';
 import { parseJsonBody } from '../ingest/parse-json-body';
@@ -64,7 +65,7 @@ function routeType(path: string): EventType | 'batch' | undefined {
 async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Promise<Response> {
   const env = c.env;
   const receivedAt = Date.now();
-  const headerKey = keyFromAuthorization(c.req.header('authorization'));
+  const headerKey = presentedWriteKey(c.req.header('authorization'), undefined);
   await applyD1Migrations(env.DB);
   await ensureDevTenant(env);
 
@@ -79,21 +80,7 @@ async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Pro
     throw err;
   }
 
-  const key = headerKey ?? bodyWriteKey(body);
-  if (!key) {
-    throw new IngestError(401, 'missing_write_key', 'No write key: send it as HTTP Basic user ("Authorization: Basic base64(KEY:)") or as "writeKey" in the body.');
-  }
-  const record = await lookupKey(env.DB, key);
-  if (!record) throw new IngestError(401, 'invalid_write_key', 'Unknown write key. Check the key in your snippet or client settings.');
-  if (record.kind !== 'write') {
-    throw new IngestError(403, 'secret_key_not_allowed', 'This is a secret key: never send it from a page or app. Use the write key to send events.');
-  }
-  if (record.disabled) throw new IngestError(403, 'write_key_disabled', 'This write key is disabled; events sent with it are not stored.');
-  const origin = c.req.header('origin');
-  if (origin && record.allowedOrigins && !record.allowedOrigins.includes(origin)) {
-    c.set('corsDenied', true);
-    throw new IngestError(403, 'origin_not_allowed', `Origin ${origin} is not allowed for this write key.`);
-  }
+  const record = await authorizeWriteKey(c, headerKey ?? presentedWriteKey(undefined, body), 'Use the write key to send events.');
 
   let prepared: PreparedBatch;
   try {
@@ -181,31 +168,6 @@ function rateLimiter(env: AppEnv['Bindings']): RateLimiter {
   const config = JSON.stringify(limits);
   if (!limiter || limiter.config !== config) limiter = { config, limiter: new RateLimiter(limits) };
   return limiter.limiter;
-}
-
-/** `Basic base64(KEY:)` => KEY; `Bearer KEY` => KEY (so a secret key is named and refused). */
-function keyFromAuthorization(header: string | undefined): string | undefined {
-  if (!header) return undefined;
-  const [scheme, value] = header.trim().split(/\s+/, 2);
-  if (!value) return undefined;
-  if (/^basic$/i.test(scheme)) {
-    let decoded: string;
-    try {
-      decoded = atob(value);
-    } catch {
-      throw new IngestError(401, 'invalid_authorization', 'The Basic credentials are not valid base64; send base64("WRITE_KEY:").');
-    }
-    const user = decoded.split(':')[0];
-    return user === '' ? undefined : user;
-  }
-  if (/^bearer$/i.test(scheme)) return value;
-  return undefined;
-}
-
-function bodyWriteKey(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
-  const key = (body as Record<string, unknown>).writeKey;
-  return typeof key === 'string' && key !== '' ? key : undefined;
 }
 
 /** Runs a best-effort write after the response (counters); failures are logged, never surfaced. */
