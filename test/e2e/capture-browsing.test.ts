@@ -18,6 +18,7 @@ describe('engagement in Chromium', () => {
     await page.clock.runFor(10_000);
     await page.mouse.wheel(0, 2_000); // scroll 2,000 px down a ~5,200 px page
     await page.waitForFunction(() => scrollY >= 2_000);
+    await scrollEventsDispatched(page);
     const deepest = await page.evaluate(() => Math.round(((scrollY + innerHeight) / document.documentElement.scrollHeight) * 100));
     await page.clock.runFor(5_000);
     await page.mouse.wheel(0, -1_500); // back up: the deepest point stays
@@ -42,6 +43,7 @@ describe('engagement in Chromium', () => {
     await page.mouse.move(10, 10);
     await page.evaluate(() => scrollTo(0, document.documentElement.scrollHeight));
     await page.waitForFunction(() => scrollY + innerHeight >= document.documentElement.scrollHeight - 1);
+    await scrollEventsDispatched(page);
     await page.evaluate(() => history.pushState(null, '', '?part=2'));
     await flushPage(page);
     await waitCount(env.server, 'two page views', (s) => views(s).length, 2);
@@ -64,3 +66,12 @@ describe('engagement in Chromium', () => {
     expect(views(env.server)).toHaveLength(2);
   });
 });
+
+/**
+ * `scrollY` changes before the page's `scroll` event is dispatched: the browser fires it
+ * in the next rendering update, before that frame's requestAnimationFrame callbacks. Two
+ * frames later the SDK has seen every scroll so far.
+ */
+async function scrollEventsDispatched(page: import('playwright-core').Page): Promise<void> {
+  await page.evaluate(() => new Promise<void>((done) => requestAnimationFrame(() => requestAnimationFrame(() => done()))));
+}
