@@ -1,5 +1,6 @@
 import type { ComputedTraitDefinition } from '../profiles/computed-traits';
 import type { SegmentDefinition, SegmentRule } from '../segments/segment-rule';
+import { parseRfmInsight, rfmInsightStatement, type RfmInsight } from './rfm-insights';
 
 /** Everything a profile object needs to keep segments and computed traits current. */
 export interface TenantDefinitions {
@@ -7,6 +8,8 @@ export interface TenantDefinitions {
   version: number;
   segments: SegmentDefinition[];
   computedTraits: ComputedTraitDefinition[];
+  /** The tenant's RFM quintile cut points (rfm-insights.ts), recomputed on their own schedule: null until computed. */
+  rfm?: RfmInsight | null;
 }
 
 export interface SegmentRecord {
@@ -54,15 +57,17 @@ export async function readDefinitionVersion(db: D1Database, tenantId: string): P
 
 /** All of a tenant's segments and computed traits with their version, read in one consistent batch. */
 export async function loadDefinitions(db: D1Database, tenantId: string): Promise<TenantDefinitions> {
-  const [v, s, t] = await db.batch([
+  const [v, s, t, r] = await db.batch([
     db.prepare('SELECT version FROM definition_versions WHERE tenant_id = ?').bind(tenantId),
     db.prepare('SELECT id, name, rule FROM segments WHERE tenant_id = ? ORDER BY id').bind(tenantId),
     db.prepare('SELECT id, name, definition FROM computed_traits WHERE tenant_id = ? ORDER BY id').bind(tenantId),
+    rfmInsightStatement(db, tenantId),
   ]);
   return {
     version: (v.results[0] as { version: number } | undefined)?.version ?? 0,
     segments: (s.results as Array<{ id: string; name: string; rule: string }>).map((r) => ({ id: r.id, name: r.name, rule: JSON.parse(r.rule) as SegmentRule })),
-    computedTraits: (t.results as Array<{ definition: string }>).map((r) => JSON.parse(r.definition) as ComputedTraitDefinition),
+    computedTraits: (t.results as Array<{ definition: string }>).map((row) => JSON.parse(row.definition) as ComputedTraitDefinition),
+    rfm: parseRfmInsight(r.results[0] as { value: string; computed_at: number } | undefined),
   };
 }
 

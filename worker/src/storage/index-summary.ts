@@ -7,6 +7,8 @@ export interface IndexSummary {
   email: string | null;
   orders: number;
   revenue: number;
+  /** Epoch ms of the last order (null without orders): recency for the tenant's RFM cut points. */
+  lastOrderAt: number | null;
   rfmSegment: string | null;
   country: string | null;
   firstSeen: number | null;
@@ -80,6 +82,7 @@ export function indexSummary(portrait: unknown): IndexSummary {
     email: email?.slice(0, MAX_TRAIT_CHARS) ?? null,
     orders: num(commerce.orders) ?? 0,
     revenue: num(commerce.revenue) ?? 0,
+    lastOrderAt: ms(commerce.lastOrderAt),
     rfmSegment: str(rfm.segment),
     country: str(address.country) ?? str(rawTraits.country) ?? str(location.country),
     firstSeen: ms(behavior.firstSeen) ?? ms(p.firstSeen),

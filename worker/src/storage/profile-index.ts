@@ -91,18 +91,18 @@ export function profileIndexStatement(db: D1Database, row: IndexRow): D1Prepared
   return db
     .prepare(
       `INSERT INTO profiles (tenant_id, profile_id, profile_key, user_id, anonymous_ids, event_count, first_seen, last_seen, merged_into,
-         summary, updated_at, name, email, orders, revenue, rfm_segment, country, traits)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?)
+         summary, updated_at, name, email, orders, revenue, rfm_segment, country, traits, last_order_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant_id, profile_id) DO UPDATE SET profile_key = excluded.profile_key, user_id = excluded.user_id,
          anonymous_ids = excluded.anonymous_ids, event_count = excluded.event_count, first_seen = excluded.first_seen,
          last_seen = excluded.last_seen, merged_into = NULL, summary = NULL, updated_at = excluded.updated_at,
          name = excluded.name, email = excluded.email, orders = excluded.orders, revenue = excluded.revenue,
-         rfm_segment = excluded.rfm_segment, country = excluded.country, traits = excluded.traits`,
+         rfm_segment = excluded.rfm_segment, country = excluded.country, traits = excluded.traits, last_order_at = excluded.last_order_at`,
     )
     .bind(
       row.tenantId, row.profileId, row.profileKey, s.userId, JSON.stringify(s.anonymousIds), row.eventCount,
       s.firstSeen, s.lastSeen ?? s.firstSeen ?? row.now, row.now,
-      s.name, s.email, s.orders, s.revenue, s.rfmSegment, s.country, JSON.stringify(s.traits),
+      s.name, s.email, s.orders, s.revenue, s.rfmSegment, s.country, JSON.stringify(s.traits), s.lastOrderAt ?? null,
     );
 }
 

@@ -1,5 +1,6 @@
 import { applyD1Migrations } from './apply-d1-migrations';
 import { loadDefinitions, type TenantDefinitions } from './definition-store';
+import { refreshRfmIfDue } from './rfm-insights';
 
 /**
  * How long an isolate trusts its copy of a tenant's definitions before re-reading them
@@ -19,12 +20,26 @@ function refresh(db: D1Database, tenantId: string): Promise<TenantDefinitions> {
       .then(() => loadDefinitions(db, tenantId))
       .then((defs) => {
         rememberDefinitions(tenantId, defs);
+        watchRfm(db, tenantId, defs);
         return cache.get(tenantId)!.defs;
       })
       .finally(() => inflight.delete(tenantId));
     inflight.set(tenantId, p);
   }
   return p;
+}
+
+/**
+ * Recomputes the tenant's RFM cut points in the background when they are missing or stale
+ * (rfm-insights.ts checks at most once a minute); the copy gets them with its next read.
+ */
+function watchRfm(db: D1Database, tenantId: string, defs: TenantDefinitions): void {
+  refreshRfmIfDue(db, tenantId, defs.rfm ?? null)
+    .then((rfm) => {
+      const hit = cache.get(tenantId);
+      if (rfm && hit && hit.defs.version === defs.version) hit.defs = { ...hit.defs, rfm };
+    })
+    .catch((err) => console.warn('portrait: RFM cut points refresh failed', err));
 }
 
 /**
@@ -59,4 +74,10 @@ export function rememberDefinitions(tenantId: string, defs: TenantDefinitions, n
   }
   if (cache.size > 10_000) cache.clear();
   cache.set(tenantId, { defs, fetchedAt: now });
+}
+
+/** Puts cut points this isolate just computed into its copy of the tenant's definitions (no-op without a copy). */
+export function rememberRfm(tenantId: string, rfm: TenantDefinitions['rfm']): void {
+  const hit = cache.get(tenantId);
+  if (hit) hit.defs = { ...hit.defs, rfm: rfm ?? null };
 }
