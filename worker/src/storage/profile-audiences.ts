@@ -1,5 +1,6 @@
 import type { Env } from '../env';
 import type { StoredEvent } from '../ingest/ingest-types';
+import type { RfmCutPoints } from '../insights/rfm-cut-points';
 import { backfillComputedTrait, type ComputedTraitDefinition } from '../profiles/computed-traits';
 import type { ProfileConfig } from '../profiles/profile-config';
 import { isProfileState, viewPortrait } from '../profiles/portrait-model';
@@ -56,6 +57,11 @@ export class ProfileAudiences {
     return { computedTraits: defs?.computedTraits ?? [] };
   }
 
+  /** What the portrait is scored against beyond the profile itself: the tenant's RFM cut points (null: built-in defaults). */
+  insights(defs: TenantDefinitions | null): { rfmCutPoints: RfmCutPoints | null } {
+    return { rfmCutPoints: defs?.rfm?.cutPoints ?? null };
+  }
+
   /**
    * Brings the state's computed-trait accumulators in line with `defs` before new events are
    * applied: a new or changed definition is rebuilt from the timeline, a deleted one dropped.
@@ -107,7 +113,7 @@ export class ProfileAudiences {
     this.rebuilt = false;
     // Fast path (every ingest): no segments to enter and none to leave, so no render.
     if (defs.segments.length === 0 && Object.keys(state.segments).length === 0) return { entered: [], exited: [] };
-    const view = viewPortrait(state, { now, profileId, config: this.config(defs) });
+    const view = viewPortrait(state, { now, profileId, config: this.config(defs), insights: this.insights(defs) });
     const change = updateMemberships(view, defs.segments, now);
     if (change.entered.length === 0 && change.exited.length === 0) return { entered: [], exited: [] };
     state.segments = change.memberships;

@@ -309,7 +309,7 @@ export class ProfileObject extends DurableObject<Env> {
         profileId: this.ctx.id.toString(),
         profileKey: this.meta('profile_key') ?? '',
         createdAt: createdAt ? new Date(Number(createdAt)).toISOString() : null,
-        portrait: viewPortrait(this.loadPortrait(this.audiences.config(defs)), { now: Date.now(), profileId: this.ctx.id.toString(), config: this.audiences.config(defs) }),
+        portrait: viewPortrait(this.loadPortrait(this.audiences.config(defs)), { now: Date.now(), profileId: this.ctx.id.toString(), config: this.audiences.config(defs), insights: this.audiences.insights(defs) }),
         identities,
         mergeLog,
         conflicts: this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM conflicts').one().n,
@@ -406,7 +406,7 @@ export class ProfileObject extends DurableObject<Env> {
       const state = this.loadPortrait(this.audiences.config(defs));
       if (this.audiences.refreshIfDue(state, defs, id).changed || this.savedSeq < this.portraitSeq) this.savePortrait(state);
     });
-    const p = viewPortrait(this.loadPortrait(this.audiences.config(defs)), { now, profileId: id, config: this.audiences.config(defs) });
+    const p = viewPortrait(this.loadPortrait(this.audiences.config(defs)), { now, profileId: id, config: this.audiences.config(defs), insights: this.audiences.insights(defs) });
     const count = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n;
     await upsertProfileIndex(this.env.DB, {
       tenantId, profileId: id, profileKey, eventCount: count, summary: indexSummary(p), now,
