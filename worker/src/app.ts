@@ -8,6 +8,7 @@ import { computedTraitRoutes } from './routes/computed-trait-routes';
 import { eraseRoutes } from './routes/erase-routes';
 import { ingestLogRoutes } from './routes/ingest-log-routes';
 import { ingestRoutes } from './routes/ingest-routes';
+import { insightsRoutes } from './routes/insights-routes';
 import { profileApiRoutes } from './routes/profile-api-routes';
 import { RouteRegistry } from './routes/route-registry';
 import { scriptRoutes } from './routes/script-routes';
@@ -30,6 +31,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/', eraseRoutes(registry));
   app.route('/', segmentRoutes(registry));
   app.route('/', computedTraitRoutes(registry));
+  app.route('/', insightsRoutes(registry));
   app.route('/', campaignRoutes());
   app.route('/', decideRoutes());
   app.route('/', ingestRoutes());

@@ -1,5 +1,6 @@
 import { rfmCutPoints, type RfmCutPoints, type RfmRow } from '../insights/rfm-cut-points';
 import { DAY_MS } from '../profiles/event-time';
+import { DEFAULT_RFM_CUT_POINTS, rfmSegment } from '../profiles/rfm';
 
 /**
  * The tenant's RFM quintile cut points, computed from the D1 profile index (orders,
@@ -88,17 +89,47 @@ export async function refreshTenantRfm(db: D1Database, tenantId: string, now = D
   const rows = await readRfmRows(db, tenantId, now);
   const cuts = rows.length >= MIN_RFM_BUYERS ? rfmCutPoints(rows, new Date(now).toISOString()) : null;
   if (!cuts || cuts.customers < MIN_RFM_BUYERS) {
-    await db.prepare('DELETE FROM tenant_insights WHERE tenant_id = ? AND kind = ?').bind(tenantId, KIND).run();
+    await db.batch([
+      db.prepare('DELETE FROM tenant_insights WHERE tenant_id = ? AND kind = ?').bind(tenantId, KIND),
+      resegmentStatement(db, tenantId, DEFAULT_RFM_CUT_POINTS, now),
+    ]);
     return null;
   }
-  await db
-    .prepare(
-      `INSERT INTO tenant_insights (tenant_id, kind, value, computed_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (tenant_id, kind) DO UPDATE SET value = excluded.value, computed_at = excluded.computed_at`,
-    )
-    .bind(tenantId, KIND, JSON.stringify(cuts), now)
-    .run();
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO tenant_insights (tenant_id, kind, value, computed_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (tenant_id, kind) DO UPDATE SET value = excluded.value, computed_at = excluded.computed_at`,
+      )
+      .bind(tenantId, KIND, JSON.stringify(cuts), now),
+    resegmentStatement(db, tenantId, cuts, now),
+  ]);
   return { cutPoints: cuts, computedAt: now };
+}
+
+/** `1 + (x > c1) + ... + (x > c4)`: rfm.ts's scoreAscending in SQL, the cuts bound as ?first..?first+3. */
+const ascending = (x: string, first: number) => `(1 + ${[0, 1, 2, 3].map((i) => `(${x} > ?${first + i})`).join(' + ')})`;
+/** Whole days since the last order at ?9 (rfm.ts's recencyDays). */
+const RECENCY = `MAX(0, CAST((?9 - COALESCE(last_order_at, last_seen)) / ${DAY_MS} AS INTEGER))`;
+/** rfm.ts's rfmSegment for every (r, f), keyed r * 10 + f, so SQL and portraits never disagree. */
+const SEGMENT_CASE = (() => {
+  const whens: string[] = [];
+  for (let r = 1; r <= 5; r++) for (let f = 1; f <= 5; f++) whens.push(`WHEN ${r * 10 + f} THEN '${rfmSegment(r, f).replace(/'/g, "''")}'`);
+  return `CASE (6 - ${ascending(RECENCY, 1)}) * 10 + ${ascending('orders', 5)} ${whens.join(' ')} END`;
+})();
+
+/**
+ * Rewrites the `rfm_segment` list column of the tenant's buyers for new cut points, so
+ * profile lists and filters agree with the portraits at once instead of row by row as
+ * each profile's index alarm runs again.
+ */
+function resegmentStatement(db: D1Database, tenantId: string, cuts: Pick<RfmCutPoints, 'recency' | 'frequency'>, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE profiles SET rfm_segment = ${SEGMENT_CASE}
+       WHERE tenant_id = ?10 AND orders > 0 AND merged_into IS NULL AND COALESCE(last_order_at, last_seen) IS NOT NULL`,
+    )
+    .bind(...cuts.recency, ...cuts.frequency, Math.floor(now), tenantId);
 }
 
 /** The cron trigger's pass: recomputes every tenant's cut points; returns how many tenants got some. */
