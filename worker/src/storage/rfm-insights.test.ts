@@ -13,8 +13,13 @@ describe('rfmRefreshDue (the lazy recomputation)', () => {
     expect(rfmRefreshDue(null, MIN_RFM_BUYERS, NOW)).toBe(true);
   });
 
+  it('recomputes fresh cut points when the buyers doubled (a shop being imported)', () => {
+    expect(rfmRefreshDue(insight(15, 60_000), 29, NOW)).toBe(false);
+    expect(rfmRefreshDue(insight(15, 60_000), 30, NOW)).toBe(true);
+  });
+
   it('recomputes old cut points only when many new buyers arrived since', () => {
-    expect(rfmRefreshDue(insight(1000, RFM_STALE_MS - 1), 5000, NOW)).toBe(false);
+    expect(rfmRefreshDue(insight(1000, RFM_STALE_MS - 1), 1500, NOW)).toBe(false);
     expect(rfmRefreshDue(insight(1000, RFM_STALE_MS + 1), 1050, NOW)).toBe(false);
     expect(rfmRefreshDue(insight(1000, RFM_STALE_MS + 1), 1100, NOW)).toBe(true);
     expect(rfmRefreshDue(insight(20, RFM_STALE_MS + 1), 29, NOW)).toBe(false);

@@ -89,10 +89,9 @@ export async function refreshTenantRfm(db: D1Database, tenantId: string, now = D
   const rows = await readRfmRows(db, tenantId, now);
   const cuts = rows.length >= MIN_RFM_BUYERS ? rfmCutPoints(rows, new Date(now).toISOString()) : null;
   if (!cuts || cuts.customers < MIN_RFM_BUYERS) {
-    await db.batch([
-      db.prepare('DELETE FROM tenant_insights WHERE tenant_id = ? AND kind = ?').bind(tenantId, KIND),
-      resegmentStatement(db, tenantId, DEFAULT_RFM_CUT_POINTS, now),
-    ]);
+    const removed = await db.prepare('DELETE FROM tenant_insights WHERE tenant_id = ? AND kind = ?').bind(tenantId, KIND).run();
+    // Back to the built-in cut points (buyers erased): the list column follows them too.
+    if (removed.meta.changes) await resegmentStatement(db, tenantId, DEFAULT_RFM_CUT_POINTS, now).run();
     return null;
   }
   await db.batch([
@@ -149,17 +148,27 @@ export async function refreshAllTenantsRfm(db: D1Database, now = Date.now()): Pr
   return { tenants: results.length, computed, failed };
 }
 
+/** Below this many buyers the lazy path also watches for fast growth (a young or freshly imported shop). */
+export const RFM_GROWTH_WATCH = 10_000;
+
 /**
  * Whether stored cut points (or none) call for a recomputation now, given the buyers
- * counted in the index: none yet and enough buyers, or older than RFM_STALE_MS and at
- * least 10% (and 10) more buyers than they were computed from.
+ * counted in the index: none yet and enough buyers; twice the buyers they were computed
+ * from (a shop being imported gets cut points early, then better ones as it fills); or
+ * older than RFM_STALE_MS and at least 10% (and 10) more buyers.
  */
 export function rfmRefreshDue(current: RfmInsight | null, buyers: number, now: number): boolean {
   if (buyers < MIN_RFM_BUYERS) return false;
   if (!current) return true;
-  if (now - current.computedAt < RFM_STALE_MS) return false;
   const before = current.cutPoints.customers;
+  if (buyers >= 2 * before) return true;
+  if (now - current.computedAt < RFM_STALE_MS) return false;
   return buyers - before >= Math.max(10, Math.ceil(before * 0.1));
+}
+
+/** Whether the lazy path needs to count buyers at all (not for fresh cut points of a large tenant: cron keeps those). */
+function worthChecking(current: RfmInsight | null, now: number): boolean {
+  return !current || now - current.computedAt >= RFM_STALE_MS || current.cutPoints.customers < RFM_GROWTH_WATCH;
 }
 
 /** At most one lazy check per tenant per isolate per this interval. */
@@ -169,11 +178,12 @@ const lastCheck = new Map<string, number>();
 /**
  * The lazy path (called with each definitions read, so at most every few seconds per
  * tenant per isolate, and checked at most once a minute): when the cut points are
- * missing or stale, counts the buyers (one index range count) and recomputes when due.
+ * missing, stale or come from a small tenant, counts the buyers (one index range count)
+ * and recomputes when rfmRefreshDue says so.
  * Lets a freshly seeded development tenant get its own cut points without a cron run.
  */
 export async function refreshRfmIfDue(db: D1Database, tenantId: string, current: RfmInsight | null, now = Date.now()): Promise<RfmInsight | null> {
-  if (current && now - current.computedAt < RFM_STALE_MS) return null;
+  if (!worthChecking(current, now)) return null;
   if (now - (lastCheck.get(tenantId) ?? 0) < LAZY_CHECK_MS) return null;
   if (lastCheck.size > 10_000) lastCheck.clear();
   lastCheck.set(tenantId, now);
