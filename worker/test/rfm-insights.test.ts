@@ -1,6 +1,7 @@
 import { SELF, createExecutionContext, createScheduledController, env, waitOnExecutionContext } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import worker from '../src/index';
+import { readTenantRfm, refreshRfmIfDue } from '../src/storage/rfm-insights';
 import { ORIGIN, getProfile, ingest, uid } from './support';
 
 const DAY = 86_400_000;
@@ -108,5 +109,18 @@ describe('tenant RFM cut points', { timeout: 60_000 }, () => {
 
     expect((await api(big, 'GET', '/v1/insights/rfm')).body).toMatchObject({ source: 'tenant', customers: 12, computedAt: new Date(scheduledTime).toISOString() });
     expect((await api(small, 'GET', '/v1/insights/rfm')).body).toMatchObject({ source: 'default', customers: 0, computedAt: null });
+  });
+
+  it('are computed lazily once a tenant without them has enough buyers (no cron under wrangler dev)', async () => {
+    const t = await newTenant();
+    await shop(t, 12);
+    // Two minutes on: past any check this isolate's profile objects made while the index was empty.
+    const at = Date.now() + 120_000;
+    const first = await refreshRfmIfDue(env.DB, t.id, null, at);
+    expect(first).toMatchObject({ computedAt: at, cutPoints: { customers: 12 } });
+    expect(await readTenantRfm(env.DB, t.id)).toEqual(first);
+    // At most one check per tenant a minute, and fresh cut points are not recomputed.
+    expect(await refreshRfmIfDue(env.DB, t.id, null, at + 1_000)).toBeNull();
+    expect(await refreshRfmIfDue(env.DB, t.id, first, at + 120_000)).toBeNull();
   });
 });
