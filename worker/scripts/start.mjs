@@ -80,6 +80,16 @@ if (process.env.SEED !== '0' && existsSync(seedScript) && existsSync(csv)) {
   });
 }
 
+// RFM scores against the demo workspace's own quintiles now, not at the next cron run.
+try {
+  const res = await fetch(`${host}/v1/insights/rfm/refresh`, { method: 'POST', headers: { authorization: 'Bearer sk_demo' } });
+  const body = await res.json();
+  if (res.ok) console.log(`portrait: RFM cut points from ${body.customers ?? body.buyers} buyers (${body.source})`);
+  else console.error(`portrait: RFM cut points not refreshed: ${body.error?.message ?? res.status}`);
+} catch (err) {
+  console.error(`portrait: RFM cut points not refreshed: ${err.message}`);
+}
+
 // Demo campaigns for the shop's hero slot (idempotent: existing ones are kept).
 await new Promise((resolve) => {
   const seed = spawn(process.execPath, [join(root, 'worker', 'scripts', 'seed-campaigns.mjs'), '--host', host], { cwd: root, stdio: 'inherit' });
