@@ -238,10 +238,13 @@ export const createPortrait = (): Portrait => {
     while (ok() && g === gen && online()) {
       const wait = backingOff();
       if (wait > 0) return sched(wait);
-      // Reading the queue also forgets our events another tab delivered (not to resend them at unload).
+      // Reading the queue forgets our events another tab delivered (not to resend them at
+      // unload), also when that tab is still sending: we retry every flushInterval meanwhile.
       await Q._keys();
-      // Another tab is sending (its flush, or its unload): leave the queue to it for now.
-      if (!lease(tab, 60_000)) return sched(o!.flushInterval);
+      // Another tab is sending: leave the queue to it for now. The IndexedDB lease (atomic, 10 s
+      // from each batch: a page that went away holds nobody up for long) decides between
+      // flushes; the localStorage hint (60 s, a slow request included) is what closing tabs read.
+      if ((await Q._leased(tab, 10_000)) || !lease(tab, 60_000)) return sched(o!.flushInterval);
       // Read again under the lease: the previous holder's deletions are committed now.
       const ks = pick(await Q._keys(), 400_000);
       const es = ks.length ? await Q._get(ks) : [];
@@ -252,7 +255,11 @@ export const createPortrait = (): Portrait => {
   const run = (): Promise<void> =>
     !o || !ok()
       ? Promise.resolve()
-      : (busy ||= withFlushLock('portrait-flush-' + o.writeKey, tab, drain)
+      : (busy ||= withFlushLock('portrait-' + o.writeKey, drain, () => {
+          // Drop both leases (expired at once); other tabs take over at their next try.
+          Q._leased(tab, 0);
+          lease(tab, 0);
+        })
           .catch((e) => warn('flush', e))
           .finally(() => (busy = 0)));
 
@@ -303,8 +310,6 @@ export const createPortrait = (): Portrait => {
       fromRecord() || decide(mode === 'required' || tcf ? null : ALL, 'default');
       if (tcf) watchTcf((window as { __tcfapi?: TcfApi }).__tcfapi!, (list) => decide(list, 'tcf'));
       addEventListener('online', run);
-      // Another tab finished sending: take over at once (and forget what it delivered for us).
-      addEventListener('storage', (e) => e.key === 'portrait.lease' && run());
       addEventListener('pagehide', bye);
       document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && bye());
       // Plugins first, so their enrichers (session, campaign) see the replayed calls too.

@@ -1,4 +1,4 @@
-import { createStore, promisifyRequest, type UseStore } from 'idb-keyval';
+import { promisifyRequest } from 'idb-keyval';
 import type { PortraitEvent } from '@portrait/protocol';
 import { noop } from './noop';
 
@@ -35,6 +35,14 @@ export interface DurableQueue {
   _trim(maxEvents: number, maxBytes: number): Promise<QueueKey[]>;
   /** Delete everything (memory, the database itself) and stay closed until `_open()`. */
   _purge(): void;
+  /**
+   * The flush lease: truthy while another tab holds it unexpired; else `tab` takes or
+   * renews it for `ms` (0 releases it). The lease is a record in the queue's store, read
+   * and written in one readwrite transaction, and such transactions are serialised
+   * across tabs: two tabs never both take it. Without IndexedDB (closed, failed) there
+   * is no other tab to share the queue with: 0.
+   */
+  _leased(tab: string, ms: number): Promise<unknown>;
 }
 
 
@@ -48,22 +56,30 @@ export const createDurableQueue = (dbName: string, onFail: (error: unknown) => v
   let mem: QueueEntry[] = [];
   let pending: QueueEntry[] = [];
   // undefined: not opened yet (nothing exists before consent); 0: IndexedDB failed.
-  let store: UseStore | 0 | undefined;
+  let store: Promise<IDBDatabase> | 0 | undefined;
   let open = 0;
   // Bumped by a purge so that writes queued before it are skipped (and cannot recreate the database).
   let epoch = 0;
   let written: Promise<unknown> = Promise.resolve();
 
+  // Opens the database (creating the store on first use) like idb-keyval's `createStore`,
+  // whose flat helpers are skipped on purpose: they pull in its default store and cursor fallbacks.
+  const connect = () => {
+    const req = indexedDB.open(dbName);
+    req.onupgradeneeded = () => req.result.createObjectStore('queue');
+    return promisifyRequest(req);
+  };
   // Runs `fn` on the object store; resolves 0 when closed or once IndexedDB has failed
-  // (synchronous throws, e.g. no `indexedDB` at all, included). idb-keyval's flat helpers
-  // are skipped on purpose: they pull in its default store and cursor fallbacks.
+  // (synchronous throws, e.g. no `indexedDB` at all, included).
   const idb = <T>(mode: IDBTransactionMode, fn: (os: IDBObjectStore) => T | PromiseLike<T>): Promise<T | 0> =>
     !open || store === 0
       ? Promise.resolve(0)
-      : new Promise<T>((r) => r((store ||= createStore(dbName, 'queue'))(mode, fn))).catch((e) => {
-          if (store !== 0) onFail(e);
-          return (store = 0);
-        });
+      : new Promise<IDBDatabase>((r) => r((store ||= connect())))
+          .then((db) => fn(db.transaction('queue', mode).objectStore('queue')))
+          .catch((e) => {
+            if (store !== 0) onFail(e);
+            return (store = 0);
+          });
   const write = (fn: (os: IDBObjectStore) => void) => {
     const e = epoch;
     written = written.then((): unknown => e === epoch && idb('readwrite', (os) => (fn(os), promisifyRequest(os.transaction))));
@@ -83,7 +99,8 @@ export const createDurableQueue = (dbName: string, onFail: (error: unknown) => v
     },
     async _keys() {
       await written;
-      const ks: QueueKey[] | 0 = await idb('readonly', (os) => promisifyRequest(os.getAllKeys() as IDBRequest));
+      // Event keys are arrays, which sort after the lease's key (0).
+      const ks: QueueKey[] | 0 = await idb('readonly', (os) => promisifyRequest(os.getAllKeys(IDBKeyRange.lowerBound([])) as IDBRequest));
       if (!ks) return mem.map((x) => x._k);
       // Our stored events that are gone were delivered (or evicted) by another tab: forget them
       // too, or this tab would resend them at unload.
@@ -117,13 +134,19 @@ export const createDurableQueue = (dbName: string, onFail: (error: unknown) => v
       const s = store;
       store = undefined;
       // The deletion waits for open connections: close ours (other tabs purge on their own).
-      if (s) s('readonly', (os) => os.transaction.db.close()).catch(noop);
+      if (s) s.then((db) => db.close(), noop);
       try {
         indexedDB.deleteDatabase(dbName);
       } catch {
         /* no IndexedDB: nothing stored */
       }
     },
+    _leased: (tab, ms) =>
+      // get and put in one transaction (it stays active through the promise callback).
+      // Released (ms 0): expired at once.
+      idb('readwrite', (os) =>
+        promisifyRequest(os.get(0)).then(([owner, until] = []) => (owner !== tab && until > Date.now()) || void os.put([tab, Date.now() + ms], 0)),
+      ),
   };
   return q;
 };

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createPortrait } from './create-portrait';
+import { createDurableQueue } from './durable-queue';
 import { lease, withFlushLock } from './flush-lock';
 import { collector, fakeLocks, freshBrowser, setOnline, settle } from './test-helpers';
 
@@ -13,6 +14,7 @@ beforeEach(() => {
   c = collector(wk);
 });
 afterEach(() => {
+  vi.restoreAllMocks();
   vi.unstubAllGlobals();
   Object.defineProperty(navigator, 'locks', { value: null, configurable: true });
 });
@@ -92,13 +94,56 @@ describe('without Web Locks (localStorage lease)', () => {
 
   it('lets its holder renew the lease, refuses others until it expires, and releases it afterwards', async () => {
     const seen: boolean[] = [];
-    await withFlushLock('portrait-flush-k', 'tab1', async () => {
-      seen.push(lease('tab1', 60_000), lease('tab2', 60_000), lease('tab1', 60_000));
-      expect(localStorage.getItem('portrait.lease')).toMatch(/^tab1 \d+$/);
-    });
+    await withFlushLock(
+      'portrait-flush-k',
+      async () => {
+        seen.push(lease('tab1', 60_000), lease('tab2', 60_000), lease('tab1', 60_000));
+        expect(localStorage.getItem('portrait.lease')).toMatch(/^tab1 \d+$/);
+      },
+      () => lease('tab1', 0),
+    );
     expect(seen).toEqual([true, false, true]);
     expect(localStorage.getItem('portrait.lease')).toBeNull();
     localStorage.setItem('portrait.lease', `tab1 ${Date.now() - 1}`);
     expect(lease('tab2', 10)).toBe(true);
+  });
+});
+
+describe('the IndexedDB lease (atomic between tabs)', () => {
+  const twoTabs = () => {
+    const fail = vi.fn();
+    const qs = [createDurableQueue('portrait-' + wk, fail), createDurableQueue('portrait-' + wk, fail)];
+    qs.forEach((q) => q._open());
+    return { qs, fail };
+  };
+
+  it('two tabs racing for it: exactly one wins, the other once it is released or expired', async () => {
+    const { qs, fail } = twoTabs();
+    for (let round = 0; round < 5; round++) {
+      const won = (await Promise.all([qs[0]._leased('t0', 60_000), qs[1]._leased('t1', 60_000)])).map((other) => !other);
+      expect(won.filter(Boolean)).toHaveLength(1);
+      const holder = won.indexOf(true);
+      // Its holder renews it; the other tab still cannot take it.
+      expect(await qs[holder]._leased('t' + holder, 60_000)).toBeFalsy();
+      expect(await qs[1 - holder]._leased('t' + (1 - holder), 60_000)).toBe(true);
+      await qs[holder]._leased('t' + holder, 0);
+    }
+    // An expired lease (a tab that died holding it) is taken over.
+    const now = Date.now();
+    expect(await qs[0]._leased('t0', 1_000)).toBeFalsy();
+    expect(await qs[1]._leased('t1', 60_000)).toBe(true);
+    vi.spyOn(Date, 'now').mockReturnValue(now + 1_001);
+    expect(await qs[1]._leased('t1', 60_000)).toBeFalsy();
+    expect(await qs[0]._leased('t0', 60_000)).toBe(true);
+    expect(fail).not.toHaveBeenCalled();
+  });
+
+  it('is not an event: queue keys, bounds and batches ignore it', async () => {
+    const { qs } = twoTabs();
+    await qs[0]._leased('t0', 60_000);
+    qs[0]._add({ _k: [1, 'm1', 10], _e: { messageId: 'm1' } as never });
+    expect(await qs[1]._keys()).toEqual([[1, 'm1', 10]]);
+    expect(await qs[1]._trim(0, 0)).toEqual([[1, 'm1', 10]]);
+    expect(await qs[0]._keys()).toEqual([]);
   });
 });

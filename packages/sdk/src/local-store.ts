@@ -13,10 +13,10 @@ export const lsGet = (key: string): string | null | undefined => {
   }
 };
 
-/** Sets `key`, or removes it when `value` is omitted. */
-export const lsSet = (key: string, value?: string): void => {
+/** Sets `key`, or removes it when `value` is omitted or empty. */
+export const lsSet = (key: string, value?: string | 0 | null): void => {
   try {
-    value == null ? localStorage.removeItem(PREFIX + key) : localStorage.setItem(PREFIX + key, value);
+    value ? localStorage.setItem(PREFIX + key, value) : localStorage.removeItem(PREFIX + key);
   } catch {
     /* storage disabled or full: nothing to keep */
   }
