@@ -480,4 +480,42 @@ describe('delivery', () => {
     expect(new Set(c.events().map((e) => e.messageId)).size).toBe(30);
     expect(c.events()).toHaveLength(30);
   });
+
+  it('keepalive fetch failing, handed to sendBeacon: pagehide after visibilitychange sends no id twice, within 64 KiB', async () => {
+    const beacons: string[] = [];
+    vi.stubGlobal('navigator', Object.assign(navigator, { sendBeacon: vi.fn((_url: string, body: string) => (beacons.push(body), true)) }));
+    const inner = c.fetch.getMockImplementation()!;
+    c.fetch.mockImplementation(async (url, init) => {
+      if (init.keepalive) throw new TypeError('Failed to fetch: keepalive');
+      return inner(url, init);
+    });
+    const p = start();
+    for (let i = 0; i < 30; i++) p.track('e' + i, { pad: 'x'.repeat(3000) });
+    await settle();
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    await settle();
+    dispatchEvent(new Event('pagehide'));
+    await settle();
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+    expect(beacons.length).toBeGreaterThan(0);
+    const ids = beacons.flatMap((b) => (JSON.parse(b) as { batch: { messageId: string }[] }).batch.map((e) => e.messageId));
+    expect(ids.length).toBeGreaterThan(0);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(beacons.reduce((n, b) => n + new Blob([b]).size, 0)).toBeLessThanOrEqual(65_536);
+  });
+
+  it('reports events that are not JSON (circular, BigInt) through on(error) and still delivers the rest', async () => {
+    const p = start();
+    const errs = errors(p);
+    const circular: Record<string, unknown> = {};
+    circular.self = circular;
+    p.track('Circular', circular);
+    p.track('BigInt', { n: BigInt(1) } as never);
+    p.track('Fine');
+    await p.flush();
+    expect(errs).toHaveLength(2);
+    for (const e of errs) expect(e).toMatchObject({ kind: 'rejected', message: 'not JSON', messageIds: [expect.stringMatching(/^[0-9a-f-]{36}$/)] });
+    expect(c.events().map((e) => (e as { event: string }).event)).toEqual(['Fine']);
+  });
 });
