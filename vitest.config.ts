@@ -33,6 +33,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           fileParallelism: false,
+          // A real browser on a loaded 2-core machine: one retry absorbs a rare scheduling
+          // stall; a test that fails twice still fails the run.
+          retry: 1,
         },
       },
     ],

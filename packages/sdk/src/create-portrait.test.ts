@@ -510,7 +510,7 @@ describe('delivery', () => {
     const errs = errors(p);
     const circular: Record<string, unknown> = {};
     circular.self = circular;
-    p.track('Circular', circular);
+    p.track('Circular', circular as never);
     p.track('BigInt', { n: BigInt(1) } as never);
     p.track('Fine');
     await p.flush();
