@@ -12,13 +12,12 @@
  * profiles. This part creates 20,000 events through the collector and takes minutes on a
  * busy 2-core machine, so it runs only with PROFILES_BENCH_HTTP=1.
  */
-import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startWorker, stopWorker } from './lib/wrangler-dev.mjs';
 import { performance } from 'node:perf_hooks';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -107,16 +106,6 @@ function measureApply(domain, world, events) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const percentile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))];
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 const WRITE_AUTH = `Basic ${Buffer.from('wk_demo:').toString('base64')}`;
 const SECRET_AUTH = 'Bearer sk_demo';
@@ -206,42 +195,6 @@ async function listAll(origin) {
     cursor = body.nextCursor;
   } while (cursor);
   return { rows, times };
-}
-
-/** Starts `wrangler dev` on a free port with fresh storage; retries when another process takes the port first. */
-async function startWorker(vars) {
-  for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const origin = `http://127.0.0.1:${port}`;
-    const state = mkdtempSync(join(tmpdir(), 'portrait-bench-profiles-'));
-    const child = spawn(
-      join(root, 'node_modules', '.bin', 'wrangler'),
-      ['dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn', '--show-interactive-dev-session=false',
-        '--persist-to', join(state, 'state'), ...Object.entries(vars).flatMap(([k, v]) => ['--var', `${k}:${v}`])],
-      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: 'false', CI: '1' } },
-    );
-    const worker = { origin, child, state, log: '', exited: false };
-    child.stdout.on('data', (d) => { worker.log += d; });
-    child.stderr.on('data', (d) => { worker.log += d; });
-    child.on('exit', () => { worker.exited = true; });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (worker.exited) break;
-      try {
-        if ((await fetch(`${origin}/health`)).ok) return worker;
-      } catch { /* not listening yet */ }
-      if (Date.now() > deadline) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    await stopWorker(worker);
-    if (attempt >= 3 || !/Address already in use/.test(worker.log)) throw new Error(`wrangler dev did not start:\n${worker.log.slice(-2000)}`);
-  }
-}
-
-async function stopWorker(worker) {
-  try { process.kill(-worker.child.pid, 'SIGTERM'); } catch { /* gone */ }
-  await new Promise((r) => (worker.exited ? r() : worker.child.once('exit', r)));
-  rmSync(worker.state, { recursive: true, force: true });
 }
 
 async function httpFigures() {
