@@ -176,7 +176,7 @@ export function stringBytes(s: string, cap: number): number {
       if (d >= 0xdc00 && d <= 0xdfff) {
         n += 4;
         i++;
-      } else n += 6; // lone surrogate, escaped as \udXXX
+      } else n += 6; // lone surrogate: JSON writes it as a six-character \u escape
     } else if (c >= 0xd800 && c <= 0xdfff) n += 6;
     else n += 3;
     if (n > cap) return n;
