@@ -1,5 +1,6 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
+import { visitorCors, visitorPreflight } from '../middleware/visitor-cors';
 import { authorizeWriteKey, presentedWriteKey } from '../middleware/write-key';
 import { IngestError } from '../ingest/ingest-error';
 import { takeToken } from '../middleware/marketer-rate-limit';
@@ -29,27 +30,10 @@ export const DECIDE_PER_IP_PER_MIN = 1200;
  */
 export function decideRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.options('/v1/decide', (c) => {
-    const origin = c.req.header('origin');
-    if (!origin) return c.body(null, 204, { allow: 'POST, OPTIONS' });
-    return c.body(null, 204, {
-      'access-control-allow-origin': origin,
-      'access-control-allow-methods': 'POST, OPTIONS',
-      'access-control-allow-headers': 'content-type, authorization',
-      'access-control-max-age': '86400',
-      vary: 'Origin',
-    });
-  });
+  app.options('/v1/decide', visitorPreflight);
   app.post(
     '/v1/decide',
-    async function decideCors(c, next) {
-      await next();
-      const origin = c.req.header('origin');
-      if (origin && !c.get('corsDenied')) {
-        c.res.headers.set('access-control-allow-origin', origin);
-        c.res.headers.append('vary', 'Origin');
-      }
-    },
+    visitorCors(),
     handleDecide,
   );
   return app;

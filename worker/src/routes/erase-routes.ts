@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
+import { visitorCors, visitorPreflight } from '../middleware/visitor-cors';
 import { authorizeWriteKey, presentedWriteKey } from '../middleware/write-key';
 import { cleanId } from '../ingest/clean-id';
 import { isBlockedId } from '../ingest/blocked-ids';
@@ -28,17 +29,7 @@ const MAX_BODY = 4_096;
  */
 export function eraseRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.options('/v1/erase', function erasePreflight(c) {
-    const origin = c.req.header('origin');
-    if (!origin) return c.body(null, 204, { allow: 'POST, OPTIONS' });
-    return c.body(null, 204, {
-      'access-control-allow-origin': origin,
-      'access-control-allow-methods': 'POST, OPTIONS',
-      'access-control-allow-headers': 'content-type, authorization',
-      'access-control-max-age': '86400',
-      vary: 'Origin',
-    });
-  });
+  app.options('/v1/erase', visitorPreflight);
 
   registry.define(app, {
     method: 'post', path: '/v1/erase', operationId: 'eraseVisitor', tags: ['Privacy'], auth: 'write',
@@ -58,17 +49,7 @@ export function eraseRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEnv> {
       400: { description: 'Malformed body, or a missing or shared anonymousId.', schema: ERROR_SCHEMA },
       503: { description: 'A storage step failed; retry with the same messageId.', schema: ERROR_SCHEMA },
     },
-    use: [
-      async function eraseCors(c, next) {
-        await next();
-        const origin = c.req.header('origin');
-        if (origin && !c.get('corsDenied')) {
-          c.res.headers.set('access-control-allow-origin', origin);
-          c.res.headers.set('access-control-expose-headers', 'retry-after');
-          c.res.headers.append('vary', 'Origin');
-        }
-      },
-    ],
+    use: [visitorCors()],
     handler: async function eraseVisitor(c) {
       const env = c.env;
       await applyD1Migrations(env.DB);

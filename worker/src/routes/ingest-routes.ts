@@ -1,6 +1,7 @@
 import { LIMITS, SHORT_PATHS, EVENT_TYPES, type EventType, type IngestResponse, type RejectedEvent } from '@portrait/protocol';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../app-env';
+import { visitorCors, visitorPreflight } from '../middleware/visitor-cors';
 import { authorizeWriteKey, presentedWriteKey } from '../middleware/write-key';
 import { IngestError } from '../ingest/ingest-error';
 import type { GeoInfo, PreparedBatch, RejectedDetail } from '../ingest/ingest-types';
@@ -28,25 +29,11 @@ let limiter: { config: string; limiter: RateLimiter } | undefined;
  */
 export function ingestRoutes(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
+  const cors = visitorCors();
   app.use('/v1/:path', async function ingestCors(c, next) {
     if (routeType(c.req.param('path')) === undefined) return next();
-    const origin = c.req.header('origin');
-    if (c.req.method === 'OPTIONS') {
-      if (!origin) return c.body(null, 204, { allow: 'POST, OPTIONS' });
-      return c.body(null, 204, {
-        'access-control-allow-origin': origin,
-        'access-control-allow-methods': 'POST, OPTIONS',
-        'access-control-allow-headers': c.req.header('access-control-request-headers') ?? 'content-type, authorization',
-        'access-control-max-age': '86400',
-        vary: 'Origin',
-      });
-    }
-    await next();
-    if (origin && !c.get('corsDenied')) {
-      c.res.headers.set('access-control-allow-origin', origin);
-      c.res.headers.set('access-control-expose-headers', 'retry-after');
-      c.res.headers.append('vary', 'Origin');
-    }
+    if (c.req.method === 'OPTIONS') return visitorPreflight(c);
+    return cors(c, next);
   });
   app.post('/v1/:path', async function ingest(c) {
     const route = routeType(c.req.param('path'));
