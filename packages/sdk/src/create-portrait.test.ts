@@ -481,6 +481,19 @@ describe('delivery', () => {
     expect(c.events()).toHaveLength(30);
   });
 
+  it('an event tracked after the hidden-page flush (a late listener, web vitals) is sent at once with keepalive', async () => {
+    const p = start();
+    p.track('before');
+    await settle();
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    p.track('Web Vital', { metric: 'INP' });
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+    // Synchronously, in the same task: the page may be gone before any promise settles.
+    expect(c.sent.every((s) => s.keepalive)).toBe(true);
+    expect(c.events().map((e) => (e as { event: string }).event)).toEqual(['before', 'Web Vital']);
+  });
+
   it('keepalive fetch failing, handed to sendBeacon: pagehide after visibilitychange sends no id twice, within 64 KiB', async () => {
     const beacons: string[] = [];
     vi.stubGlobal('navigator', Object.assign(navigator, { sendBeacon: vi.fn((_url: string, body: string) => (beacons.push(body), true)) }));

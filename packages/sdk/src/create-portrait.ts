@@ -187,6 +187,9 @@ export const createPortrait = (): Portrait => {
     // Before consent the queue stays in memory (bounded like the stored one); it is written on grant.
     if (ok()) start();
     admit(e, bytes);
+    // Captured while the page is hidden or unloading (web vitals, a late listener): the
+    // unload flush has already run and async work may never finish, so this goes now.
+    if (document.visibilityState == 'hidden') bye();
   };
 
   // Sends one batch; true when it left the queue (acknowledged or dropped), false to stop and retry later.
