@@ -16,11 +16,16 @@ describe('web vitals in Chromium', () => {
     await sdkReady(page);
     await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('portrait-vitals.js')));
     await page.click('#like'); // an interaction: INP, and LCP is final
+    // The browser times an interaction after its next paint; leaving sooner leaves nothing to measure.
+    await page.waitForFunction(() => performance.getEntriesByType('first-input').length > 0);
     await page.mouse.wheel(0, 300);
     await page.goto(env.server.url('/blank.html')); // hidden: CLS and INP are final
     // What the unload could not deliver waits in the queue for the next page of the site.
     await page.goto(env.server.url('/fixtures/capture/spa.html'));
-    await waitTracks(env.server, 'Web Vital', 5);
+    await waitTracks(env.server, 'Web Vital', 5).catch((e: Error) => {
+      const got = tracks(env.server, 'Web Vital').map((v) => v.properties!.metric);
+      throw new Error(`${e.message}; Web Vitals stored: ${got.join(', ') || 'none'}`);
+    });
 
     const metrics = tracks(env.server, 'Web Vital').map((e) => e.properties!);
     expect(metrics).toHaveLength(5);
