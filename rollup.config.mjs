@@ -3,6 +3,7 @@
  * - portrait.js: the script-tag IIFE (entry src/browser.ts), minified;
  * - index.js (ESM) + index.cjs (CJS) from src/index.ts, for bundlers, plus .d.ts;
  * - portrait-vitals.js (IIFE, web vitals, loaded lazily by portrait.js with data-vitals);
+ * - portrait-debug.js (IIFE, e-commerce shape warnings, loaded lazily by portrait.js with data-debug);
  * - capture / ecommerce / vitals (.js + .cjs + .d.ts): the plugins' npm entries.
  * Helpers are exported so test/bench/sdk-size.mjs bundles with the same settings.
  */
@@ -104,6 +105,15 @@ export default [
       { file: join(sdkDist, 'portrait-vitals.js'), format: 'iife', strict: false },
       // Next to portrait.js in the collector's static assets (portrait.js loads it from its own folder).
       { file: join(root, 'worker/public/portrait-vitals.js'), format: 'iife', strict: false },
+    ],
+    plugins: browserPlugins(),
+  },
+  // Debug-mode checks for the script tag (e-commerce shape warnings): fetched by portrait.js only with data-debug.
+  {
+    input: join(sdk, 'src/debug-chunk.ts'),
+    output: [
+      { file: join(sdkDist, 'portrait-debug.js'), format: 'iife', strict: false },
+      { file: join(root, 'worker/public/portrait-debug.js'), format: 'iife', strict: false },
     ],
     plugins: browserPlugins(),
   },

@@ -1,3 +1,5 @@
+import type { Core, JsonObject } from './types';
+
 const NUMBERS = /^(price|quantity|position|value|revenue|total|subtotal|shipping|tax|discount|rating)$/;
 
 type Obj = Record<string, unknown>;
@@ -21,3 +23,9 @@ export const ecommerceCheck = (event: string, p: Obj): string[] => {
   else ((p.products as Obj[]) || []).forEach((it, i) => check(Object(it), `products[${i}].`, 1));
   return out.map((m) => event + ': ' + m);
 };
+
+/** Reports an e-commerce event's shape problems (`ecommerceCheck`) as debug warnings of `core`. */
+export type EcommerceWarn = (core: Core, event: string, properties: JsonObject) => void;
+
+/** The `EcommerceWarn` of npm builds and of the script tag's debug chunk. */
+export const ecommerceWarn: EcommerceWarn = (core, event, p) => ecommerceCheck(event, p).forEach((m) => core.warn(m, p));

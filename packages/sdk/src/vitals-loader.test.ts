@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fakeCore } from './capture/fake-core';
-import { VITALS_CORE, vitalsLoader } from './vitals-loader';
+import { CHUNK_VALUE } from './load-chunk';
+import { vitalsLoader } from './vitals-loader';
 
 const injected = () => [...document.querySelectorAll('script[src$="portrait-vitals.js"]')] as HTMLScriptElement[];
 afterEach(() => injected().forEach((s) => s.remove()));
@@ -14,8 +15,8 @@ describe('vitalsLoader', () => {
     core.setConsent(true);
     expect(injected()).toHaveLength(1);
     const s = injected()[0];
-    expect(s.async).toBe(true);
+    expect(s.src).toBe('https://c.example/portrait-vitals.js');
     expect(s.nonce).toBe('n0nce');
-    expect((s as unknown as Record<string, unknown>)[VITALS_CORE]).toBe(core);
+    expect((s as unknown as Record<string, unknown>)[CHUNK_VALUE]).toBe(core);
   });
 });
