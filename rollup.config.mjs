@@ -46,7 +46,31 @@ export const terserPlugin = () =>
     format: { comments: false },
   });
 
-export const browserPlugins = () => [resolve({ browser: true }), tsPlugin(), terserPlugin()];
+/**
+ * After minifying: `const` declarations become `let` (3 bytes fewer each; the same
+ * semantics for code that never reassigns them, which TypeScript guarantees).
+ */
+export const letPlugin = () => ({
+  name: 'portrait-let',
+  renderChunk(code) {
+    const at = [];
+    const walk = (n) => {
+      if (!n || typeof n.type !== 'string') return;
+      if (n.type === 'VariableDeclaration' && n.kind === 'const') at.push(n.start);
+      for (const k in n) {
+        const v = n[k];
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v && typeof v.type === 'string') walk(v);
+      }
+    };
+    walk(this.parse(code));
+    let out = code;
+    for (const i of at.sort((a, b) => b - a)) out = out.slice(0, i) + 'let' + out.slice(i + 5);
+    return { code: out, map: null };
+  },
+});
+
+export const browserPlugins = () => [resolve({ browser: true }), tsPlugin(), terserPlugin(), letPlugin()];
 
 /** Copies static files (HTML, CSS) next to a build's output. */
 const copyFiles = (from, to, names) => ({
