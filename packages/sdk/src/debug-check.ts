@@ -18,10 +18,14 @@ export const debugCheck = (src: string, nonce?: string): EcommerceWarn => {
     if (check) return check(...a);
     if (!held) {
       held = [];
-      loadChunk(src, nonce, (f: EcommerceWarn) => {
-        check = f;
-        held!.splice(0).forEach((x) => f(...x));
-      });
+      try {
+        loadChunk(src, nonce, (f: EcommerceWarn) => {
+          check = f;
+          held!.splice(0).forEach((x) => f(...x));
+        });
+      } catch {
+        /* no document.head: no warnings, the events still go */
+      }
     }
     if (held.length < 100) held.push(a);
   };

@@ -27,5 +27,11 @@ export const ecommerceCheck = (event: string, p: Obj): string[] => {
 /** Reports an e-commerce event's shape problems (`ecommerceCheck`) as debug warnings of `core`. */
 export type EcommerceWarn = (core: Core, event: string, properties: JsonObject) => void;
 
-/** The `EcommerceWarn` of npm builds and of the script tag's debug chunk. */
-export const ecommerceWarn: EcommerceWarn = (core, event, p) => ecommerceCheck(event, p).forEach((m) => core.warn(m, p));
+/** The `EcommerceWarn` of npm builds and of the script tag's debug chunk. Never throws: checking never stops an event. */
+export const ecommerceWarn: EcommerceWarn = (core, event, p) => {
+  try {
+    ecommerceCheck(event, p).forEach((m) => core.warn(m, p));
+  } catch {
+    /* an unreadable shape (a throwing getter): no warning */
+  }
+};

@@ -34,11 +34,7 @@ export const ecommercePlugin = (check: EcommerceWarn): Ecommerce => {
   const queue: [string, JsonObject, CallOptions?][] = [];
   const send = (event: string, p: JsonObject, o?: CallOptions) => {
     if (!core) return void (queue.length < 100 && queue.push([event, p, o]));
-    try {
-      check(core, event, p);
-    } catch {
-      /* checking never stops the event */
-    }
+    check(core, event, p);
     core.track(event, p, o);
   };
   const api = {

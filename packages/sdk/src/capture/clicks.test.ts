@@ -73,12 +73,13 @@ describe('clicks', () => {
 
   it('sends declarative events with typed props', () => {
     document.body.innerHTML = `<button data-portrait-event="Signup Clicked" data-portrait-prop-plan="pro"
-      data-portrait-prop-seats="3" data-portrait-prop-trial="true" data-portrait-prop-code="007"><b>Go</b></button>
+      data-portrait-prop-seats="3" data-portrait-prop-trial="true" data-portrait-prop-code="007"
+      data-portrait-prop-price="-2.5" data-portrait-prop-label="1.50" data-portrait-prop-none="null"><b>Go</b></button>
       <div data-portrait-event="Card Opened" data-portrait-prop-card="2"><button id="inner">Open</button></div>`;
     click('b');
     click('#inner');
     expect(names()).toEqual(['Element Clicked', 'Signup Clicked', 'Element Clicked', 'Card Opened']);
-    expect(props()[1]).toEqual({ plan: 'pro', seats: 3, trial: true, code: '007' });
+    expect(props()[1]).toEqual({ plan: 'pro', seats: 3, trial: true, code: '007', price: -2.5, label: '1.50', none: 'null' });
     expect(props()[3]).toEqual({ card: 2 });
   });
 

@@ -1,14 +1,18 @@
 import type { JsonValue } from '@portrait/protocol';
 import type { JsonObject, Plugin } from '../types';
 import { mask } from './mask';
+import { parseJson } from './parse-json';
 import { selector } from './selector';
 
 const LINKS = 'a,button,[role=button],[role=link]';
 const ACTIONABLE = LINKS + ',input,select,textarea,label';
 const PREFIX = 'data-portrait-';
 
-/** `"12"` -> 12, `"true"` -> true, everything else stays a string. */
-const value = (v: string): JsonValue => (/^(-?(0|[1-9]\d{0,14})(\.\d+)?|true|false)$/.test(v) ? JSON.parse(v) : v);
+/** `"12"` -> 12, `"true"` -> true; everything else (`"007"`, `"1.50"`, `"null"`) stays the string given. */
+const value = (v: string): JsonValue => {
+  const j = parseJson(v);
+  return j != null && j + '' == v ? j : v;
+};
 
 /** Masked, whitespace-collapsed, at most 255 characters. */
 const clean = (s: string) => mask(s.replace(/\s+/g, ' ').trim()).slice(0, 255);
