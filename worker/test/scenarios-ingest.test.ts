@@ -241,6 +241,28 @@ describe('9b. the same messageId twice in one batch', () => {
   });
 });
 
+describe('9c. a resent batch with new events mixed in', () => {
+  it('stores only the new ones, in order, across the statements a 20-event batch takes', async () => {
+    const anon = uid('anon');
+    const old = Array.from({ length: 16 }, (_, i) => track(anon, { properties: { product_id: `old-${i}`, price: 1 } }));
+    expect((await ingest({ batch: old })).body).toMatchObject({ accepted: 16, duplicates: 0 });
+    // New events at 0, 5, 13 (first statement of 14 rows) and 19 (second statement).
+    const fresh = Array.from({ length: 4 }, (_, i) => track(anon, { properties: { product_id: `new-${i}`, price: 1 } }));
+    const mixed = [fresh[0], ...old.slice(0, 4), fresh[1], ...old.slice(4, 11), fresh[2], ...old.slice(11), fresh[3]];
+    expect(mixed).toHaveLength(20);
+    const r = await ingest({ batch: mixed });
+    expect(r.body).toMatchObject({ accepted: 4, duplicates: 16, rejected: [] });
+    const p = await getProfile(`anonymous_id:${anon}`);
+    expect(p.body.profile.eventCount).toBe(20);
+    expect(p.body.profile.portrait.behavior.events).toBe(20);
+    // Newest first: the four new events were stored last, in batch order.
+    expect(p.body.events.slice(0, 4).map((e) => e.properties.product_id)).toEqual(['new-3', 'new-2', 'new-1', 'new-0']);
+    // Resent once more: all duplicates, nothing stored.
+    expect((await ingest({ batch: mixed })).body).toMatchObject({ accepted: 0, duplicates: 20 });
+    expect(await storedCount(`anonymous_id:${anon}`)).toBe(20);
+  });
+});
+
 describe('10. client-supplied ip and userAgent', () => {
   it('ignores them; the connection IP is never stored', async () => {
     const anon = uid('anon');

@@ -56,11 +56,12 @@ export function prepareBatch(body: unknown, facts: RequestFacts, limits: Sanitiz
   const count = (name: string, n = 1) => {
     out.counters[name] = (out.counters[name] ?? 0) + n;
   };
-  const batchSentAt = envelope.sentAt;
+  // Shared by every event of the request: formatted once, not once per event.
+  const batch: BatchLevel = { batchContext, batchIntegrations, batchSentAt: envelope.sentAt, receivedAtIso: new Date(facts.receivedAt).toISOString(), times: new Map() };
 
   for (let index = 0; index < rawEvents.length; index++) {
     const raw = rawEvents[index];
-    const verdict = prepareOne(raw, index, facts, limits, { batchContext, batchIntegrations, batchSentAt });
+    const verdict = prepareOne(raw, index, facts, limits, batch);
     if (verdict.kind === 'rejected') {
       out.rejected.push(verdict.detail);
       count(`rejected:${verdict.detail.reason}`);
@@ -84,6 +85,19 @@ interface BatchLevel {
   batchContext?: Record<string, unknown>;
   batchIntegrations?: Record<string, unknown>;
   batchSentAt: unknown;
+  /** `facts.receivedAt` as ISO-8601. */
+  receivedAtIso: string;
+  /** ISO-8601 form of epoch ms already formatted for this request (events share their sentAt, often their time). */
+  times: Map<number, string>;
+}
+
+function isoOf(ms: number, batch: BatchLevel): string {
+  let iso = batch.times.get(ms);
+  if (iso === undefined) {
+    iso = new Date(ms).toISOString();
+    if (batch.times.size < 64) batch.times.set(ms, iso);
+  }
+  return iso;
 }
 
 function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: SanitizeLimits, batch: BatchLevel): Verdict {
@@ -140,7 +154,7 @@ function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: Sa
     messageId: '',
     context: {},
     timestamp: '',
-    receivedAt: new Date(facts.receivedAt).toISOString(),
+    receivedAt: batch.receivedAtIso,
   };
   if (ids.userId !== undefined) stored.userId = ids.userId;
   if (ids.anonymousId !== undefined) stored.anonymousId = ids.anonymousId;
@@ -204,10 +218,10 @@ function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: Sa
 
   const time = correctTimestamp(ev.timestamp ?? ev.originalTimestamp, sentAt, facts.receivedAt);
   flags.push(...time.flags);
-  stored.timestamp = new Date(time.timestamp).toISOString();
-  if (time.originalTimestamp !== undefined) stored.originalTimestamp = new Date(time.originalTimestamp).toISOString();
+  stored.timestamp = time.timestamp === facts.receivedAt ? batch.receivedAtIso : isoOf(time.timestamp, batch);
+  if (time.originalTimestamp !== undefined) stored.originalTimestamp = isoOf(time.originalTimestamp, batch);
   const sent = typeof sentAt === 'string' || typeof sentAt === 'number' ? Date.parse(String(sentAt)) : NaN;
-  if (!Number.isNaN(sent)) stored.sentAt = new Date(sent).toISOString();
+  if (!Number.isNaN(sent)) stored.sentAt = isoOf(sent, batch);
 
   for (const key of IGNORED_CONTEXT) delete context[key];
   enrichContext(context, facts);

@@ -45,11 +45,20 @@ export function readCampaign(context: Obj | null): Record<string, string> | null
   return Object.keys(out).length ? out : null;
 }
 
+/** Hosts of recently seen URLs: the same page and referrer URLs recur, and URL parsing is costly. */
+const hosts = new Map<string, string | null>();
+
 export function hostOf(url: string | null): string | null {
   if (!url) return null;
+  const known = hosts.get(url);
+  if (known !== undefined) return known;
+  let host: string | null;
   try {
-    return new URL(url).hostname.toLowerCase().replace(/^www\./, '');
+    host = new URL(url).hostname.toLowerCase().replace(/^www\./, '');
   } catch {
-    return null;
+    host = null;
   }
+  if (hosts.size >= 2_000) hosts.clear();
+  hosts.set(url, host);
+  return host;
 }

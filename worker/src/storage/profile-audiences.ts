@@ -41,6 +41,7 @@ export class ProfileAudiences {
   private evaluatedAt = 0;
   /** Set after a merge rebuilt the state: the next alarm must re-evaluate. */
   private rebuilt = false;
+  private readonly metaCache = new Map<string, string | undefined>();
 
   constructor(
     private readonly sql: SqlStorage,
@@ -208,11 +209,22 @@ export class ProfileAudiences {
     return out;
   }
 
+  /** Forgets the meta values kept in memory (the object's storage was wiped). */
+  forgetCachedMeta(): void {
+    this.metaCache.clear();
+  }
+
+  /** Read on every ingest: kept in memory, written through (as ProfileObject's own meta). */
   private meta(key: string): string | undefined {
-    return this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', `audiences.${key}`).toArray()[0]?.value;
+    if (this.metaCache.has(key)) return this.metaCache.get(key);
+    const value = this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', `audiences.${key}`).toArray()[0]?.value;
+    this.metaCache.set(key, value);
+    return value;
   }
 
   private setMeta(key: string, value: string): void {
+    // Dropped before the write: if a surrounding transaction rolls back, the next read goes to SQLite.
+    this.metaCache.delete(key);
     this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', `audiences.${key}`, value);
   }
 }

@@ -16,17 +16,21 @@ export type EventOutcome = 'accepted' | 'duplicate' | 'conflict';
 
 /**
  * What crosses the RPC boundary for one profile: each stored event already serialised
- * (the string becomes the timeline row as is) and the rest of each PreparedEvent as one
- * JSON string. Serialising once is much cheaper than structured-cloning nested objects.
+ * (the string becomes the timeline row as is) and the row columns of every event as one
+ * JSON string of IngestMeta tuples. Serialising once is much cheaper than structured-cloning
+ * nested objects, and tuples much cheaper than objects.
  */
 export interface IngestBatch {
-  /** JSON of IngestMeta[], one per body. */
+  /** JSON of IngestMeta[], one per body, in the same order. */
   meta: string;
   bodies: string[];
 }
 
-/** One event's row columns and routing facts (a PreparedEvent without the event object). */
-export type IngestMeta = Omit<PreparedEvent, 'event'> & { messageId: string; type: string; name: string | null; receivedAt: number };
+/** One event's row columns and the profile keys it links: [messageId, hash, type, name, orderAt, receivedAt, links]. */
+export type IngestMeta = [messageId: string, hash: string, type: string, name: string | null, orderAt: number, receivedAt: number, links: string[]];
+
+/** Outcome per event as one character each (`'0'` + index in this list), in the batch's order. */
+export const OUTCOME_CODES: readonly EventOutcome[] = ['accepted', 'duplicate', 'conflict'];
 
 /**
  * Events stored since the portrait row was last saved, at most: past this, an ingest that
@@ -34,9 +38,16 @@ export type IngestMeta = Omit<PreparedEvent, 'event'> & { messageId: string; typ
  */
 export const PORTRAIT_SAVE_EVERY = 500;
 
+/** `(?, ?, ?, ?, ?, ?, ?), ...` for 0..14 rows of the events insert (the SQL text is the prepared-statement cache key). */
+const ROW_PLACEHOLDERS = Array.from({ length: 15 }, (_, n) => Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', '));
+
 export type ProfileIngestResult =
   | { forwardedTo: string }
-  | { outcomes: Array<{ index: number; outcome: EventOutcome }>; linksToMerge: string[] };
+  | {
+      /** One character per event of the batch, in order: '0' accepted, '1' duplicate, '2' conflict (OUTCOME_CODES). */
+      outcomes: string;
+      linksToMerge: string[];
+    };
 
 export interface ExportedRow {
   seq: number;
@@ -135,13 +146,14 @@ export class ProfileObject extends DurableObject<Env> {
     const forwardTo = this.meta('forward_to');
     if (forwardTo) return { forwardedTo: forwardTo };
 
-    const outcomes: Array<{ index: number; outcome: EventOutcome }> = [];
+    let outcomes = '';
     const links = new Set<string>();
     // The isolate's cached copy: no D1 read per event.
     const defs = await this.audiences.definitions(tenantId);
     const config = this.audiences.config(defs);
     const profileId = this.ctx.id.toString();
     this.guarded(() => {
+      outcomes = '';
       const deferred = this.canDeferPortrait(defs);
       let portrait = deferred ? undefined : this.loadPortrait(config);
       // Computed traits dropped from the definitions are dropped from the state (eager or not).
@@ -149,28 +161,28 @@ export class ProfileObject extends DurableObject<Env> {
       const inserted = this.insertEvents(events, bodies);
       let lastInserted = 0;
       for (let i = 0; i < events.length; i++) {
-        const p = events[i];
-        const seq = inserted.get(p.messageId);
+        const [messageId, hash, , , orderAt, receivedAt, eventLinks] = events[i];
+        const seq = inserted.get(messageId);
         if (seq !== undefined) {
-          inserted.delete(p.messageId);
+          inserted.delete(messageId);
           lastInserted = seq;
           if (portrait) {
-            portrait = applyEvent(portrait, { event: JSON.parse(bodies[i]) as StoredEvent, orderAt: p.orderAt }, config);
+            portrait = applyEvent(portrait, { event: JSON.parse(bodies[i]) as StoredEvent, orderAt }, config);
             this.portrait = portrait;
             this.portraitSeq = seq;
             changed = true;
           }
-          outcomes.push({ index: p.index, outcome: 'accepted' });
+          outcomes += '0';
         } else {
-          const existing = this.sql.exec<{ hash: string }>('SELECT hash FROM events WHERE message_id = ?', p.messageId).one();
-          if (existing.hash === p.hash) outcomes.push({ index: p.index, outcome: 'duplicate' });
+          const existing = this.sql.exec<{ hash: string }>('SELECT hash FROM events WHERE message_id = ?', messageId).one();
+          if (existing.hash === hash) outcomes += '1';
           else {
-            this.sql.exec('INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, ?, ?, ?)', p.messageId, p.hash, p.receivedAt, bodies[i]);
-            outcomes.push({ index: p.index, outcome: 'conflict' });
+            this.sql.exec('INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, ?, ?, ?)', messageId, hash, receivedAt, bodies[i]);
+            outcomes += '2';
             continue;
           }
         }
-        for (const link of p.links) if (link !== profileKey) links.add(link);
+        for (const link of eventLinks) if (link !== profileKey) links.add(link);
       }
       if (portrait) {
         if (changed) {
@@ -187,7 +199,7 @@ export class ProfileObject extends DurableObject<Env> {
     const linksToMerge = [...links].filter(
       (key) => this.sql.exec('SELECT 1 FROM identities WHERE profile_key = ?', key).toArray().length === 0,
     );
-    if (outcomes.some((o) => o.outcome === 'accepted')) await this.scheduleIndex();
+    if (outcomes.includes('0')) await this.scheduleIndex();
     return { outcomes, linksToMerge };
   }
 
@@ -348,6 +360,7 @@ export class ProfileObject extends DurableObject<Env> {
     this.alarmPending = false;
     await this.ctx.storage.deleteAll();
     this.metaCache.clear();
+    this.audiences.forgetCachedMeta();
     this.portrait = undefined;
     for (const statement of PROFILE_SCHEMA) this.sql.exec(statement);
     return { status: 'erased', profileKey, linked, keys: all, events };
@@ -426,23 +439,33 @@ export class ProfileObject extends DurableObject<Env> {
 
   /**
    * Inserts the events whose messageId is new, in order, a few rows per statement (bound
-   * parameters are capped at 100), and returns the messageIds actually inserted with their seq.
+   * parameters are capped at 100), and returns the messageIds actually inserted with their
+   * seq. Without RETURNING (cheaper): when a statement inserted every row (the usual case)
+   * their seqs are the consecutive ones ending at last_insert_rowid(); otherwise the new rows
+   * are the statement's messageIds found with a seq above the highest one before it.
    */
   private insertEvents(events: IngestMeta[], bodies: string[]): Map<string, number> {
     const inserted = new Map<string, number>();
     const perStatement = 14; // 7 parameters per row
+    let before = this.lastSeq();
     for (let i = 0; i < events.length; i += perStatement) {
-      const chunk = events.slice(i, i + perStatement);
+      const n = Math.min(perStatement, events.length - i);
       const args: SqlStorageValue[] = [];
-      chunk.forEach((p, j) => {
-        args.push(p.messageId, p.hash, p.type, p.name, p.orderAt, p.receivedAt, bodies[i + j]);
-      });
-      const cursor = this.sql.exec<{ message_id: string; seq: number }>(
-        `INSERT INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}
-         ON CONFLICT (message_id) DO NOTHING RETURNING message_id, seq`,
-        ...args,
-      );
-      for (const row of cursor) inserted.set(row.message_id, row.seq);
+      for (let j = i; j < i + n; j++) {
+        const [messageId, hash, type, name, orderAt, receivedAt] = events[j];
+        args.push(messageId, hash, type, name, orderAt, receivedAt, bodies[j]);
+      }
+      this.sql.exec(`INSERT INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES ${ROW_PLACEHOLDERS[n]} ON CONFLICT (message_id) DO NOTHING`, ...args);
+      const { changes, last } = this.sql.exec<{ changes: number; last: number }>('SELECT changes() AS changes, last_insert_rowid() AS last').one();
+      if (changes === n) {
+        for (let j = 0; j < n; j++) inserted.set(events[i + j][0], last - n + 1 + j);
+      } else if (changes > 0) {
+        const ids = events.slice(i, i + n).map((e) => e[0]);
+        for (const row of this.sql.exec<{ message_id: string; seq: number }>(
+          `SELECT message_id, seq FROM events WHERE seq > ? AND message_id IN (${ids.map(() => '?').join(', ')})`, before, ...ids,
+        )) inserted.set(row.message_id, row.seq);
+      }
+      if (changes > 0) before = last;
     }
     return inserted;
   }
@@ -455,7 +478,10 @@ export class ProfileObject extends DurableObject<Env> {
     try {
       this.ctx.storage.transactionSync(write);
     } catch (err) {
+      // Rolled back: nothing cached during the transaction may be trusted.
       this.portrait = undefined;
+      this.metaCache.clear();
+      this.audiences.forgetCachedMeta();
       throw err;
     }
   }
