@@ -5,7 +5,8 @@
  * - core only: the same script-tag entry without capture plugins (budget 4,000);
  * - npm minimal: `import { portrait } from '@portrait/sdk'; portrait.init(...); portrait.track('x')`
  *   bundled and minified like an app would (budget 4,000);
- * - dist/portrait-vitals.js when it exists (lazy web-vitals chunk; no budget).
+ * - dist/portrait-vitals.js and dist/portrait-debug.js when they exist (lazy chunks, no budget:
+ *   web vitals with data-vitals; e-commerce shape warnings, fetched only with data-debug).
  * Run through `npm run bench` or standalone: `node test/bench/sdk-size.mjs` (builds first if dist is missing).
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -59,6 +60,8 @@ export async function run() {
   ];
   const vitals = join(dist, 'portrait-vitals.js');
   if (existsSync(vitals)) rows.push(row('dist/portrait-vitals.js (lazy chunk)', gz(readFileSync(vitals))));
+  const debug = join(dist, 'portrait-debug.js');
+  if (existsSync(debug)) rows.push(row('dist/portrait-debug.js (lazy, debug mode only)', gz(readFileSync(debug))));
   return rows;
 }
 
