@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeCore } from './capture/fake-core';
 import { debugCheck } from './debug-check';
 import { ecommerceWarn } from './ecommerce-check';
@@ -15,7 +15,7 @@ describe('debugCheck', () => {
     expect(core.warnings).toEqual([]);
   });
 
-  it('in debug mode loads the chunk once and warns about the events checked before and after it arrived', () => {
+  it('in debug mode loads the chunk once and warns about the events checked before and after it arrived', async () => {
     const core = fakeCore({ debug: true });
     const check = debugCheck('https://c.example/portrait-debug.js', 'n0nce');
     check(core, 'Product Added', { price: '1' });
@@ -28,6 +28,7 @@ describe('debugCheck', () => {
     (s as unknown as Record<string, (f: typeof ecommerceWarn) => void>)[CHUNK_VALUE](ecommerceWarn);
     check(core, 'Order Refunded', { total: 'x' });
     expect(injected()).toHaveLength(1);
+    await vi.waitFor(() => expect(core.warnings).toHaveLength(4));
     expect(core.warnings).toEqual([
       'Product Added: price must be a number',
       'Product Added: product_id is missing',
