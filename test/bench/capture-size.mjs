@@ -3,6 +3,8 @@
  * settings (rollup.config.mjs `browserPlugins`):
  * - what the capture plugins add to dist/portrait.js (script-tag build minus a
  *   core-only build of the same entry);
+ * - what each plugin costs inside the script-tag build (marginal: a build with every
+ *   plugin minus one without it; shared helpers such as onView count for none of them);
  * - each plugin alone, minified, as an npm user who imports only it would pay.
  * The full script-tag budget (6,000), the core alone, the minimal npm import and the
  * lazy web-vitals chunk (dist/portrait-vitals.js) are printed by sdk-size.mjs.
@@ -36,6 +38,30 @@ export async function run() {
   const core = await size(`import { startScriptTag } from ${JSON.stringify(join(src, 'script-tag.ts'))}; startScriptTag();`);
   const full = gz(readFileSync(join(root, 'packages/sdk/dist/portrait.js')));
   rows.push({ name: 'portrait.js: added by the capture plugins', value: full - core, unit: 'B gzip', ok: true });
+  // The script-tag build's plugins, as scriptTagCapture installs them, for the marginal figures.
+  const installs = {
+    sessions: ['sessions', 'capture/sessions.ts', 'sessions()'],
+    campaigns: ['campaigns', 'capture/campaigns.ts', 'campaigns()'],
+    browsing: ['browsing', 'capture/browsing.ts', 'browsing()'],
+    pages: ['pages', 'capture/pages.ts', 'pages()'],
+    clicks: ['clicks', 'capture/clicks.ts', 'clicks()'],
+    ecommerce: ['ecommercePlugin', 'ecommerce-plugin.ts', "ecommercePlugin(debugCheck('portrait-debug.js'))"],
+    vitalsLoader: ['vitalsLoader', 'vitals-loader.ts', "vitalsLoader('portrait-vitals.js')"],
+  };
+  const tagBuild = (without) => {
+    const use = Object.entries(installs).filter(([k]) => k !== without);
+    return size(
+      [
+        `import { startScriptTag } from ${JSON.stringify(join(src, 'script-tag.ts'))};`,
+        `import { debugCheck } from ${JSON.stringify(join(src, 'debug-check.ts'))};`,
+        ...use.map(([, [fn, file]]) => `import { ${fn} } from ${JSON.stringify(join(src, file))};`),
+        `startScriptTag((p) => [${use.map(([, [, , call]]) => call).join(', ')}].forEach((x) => p.use(x)));`,
+      ].join('\n'),
+    );
+  };
+  const all = await tagBuild();
+  for (const name of Object.keys(installs))
+    rows.push({ name: `in portrait.js (marginal): ${name}`, value: all - (await tagBuild(name)), unit: 'B gzip', ok: true });
   const plugins = [
     ['clicks', 'capture/clicks.ts'],
     ['pages', 'capture/pages.ts'],
