@@ -186,6 +186,18 @@ describe('7. implausible clocks', () => {
     expect(p.body.profile.portrait.behavior.firstSeen).toBe(byId.get(first.messageId).timestamp);
     expect(p.body.events.map((x) => x.messageId).indexOf(epoch.messageId)).toBeLessThan(2);
   });
+
+  it('an epoch number no Date can hold is flagged invalid and stored at receive time, not a failed batch', async () => {
+    const anon = uid('anon');
+    const good = track(anon);
+    const huge = track(anon, { timestamp: 1e20 });
+    const r = await ingest({ batch: [good, huge], sentAt: new Date().toISOString() });
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ accepted: 2, rejected: [] });
+    const stored = (await getProfile(`anonymous_id:${anon}`)).body.events.find((e) => e.messageId === huge.messageId);
+    expect(stored.flags).toContain('invalid_timestamp');
+    expect(stored.timestamp).toBe(stored.receivedAt);
+  });
 });
 
 describe('8. device clock two days fast', () => {

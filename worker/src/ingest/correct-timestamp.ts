@@ -3,6 +3,9 @@ import { MAX_FUTURE_SKEW_MS } from '@portrait/protocol';
 /** Before this instant a timestamp is treated as a broken device clock (1970, 0, ...). */
 export const IMPLAUSIBLE_BEFORE_MS = Date.UTC(2000, 0, 1);
 
+/** The largest distance from the epoch a JavaScript Date can hold (±100,000,000 days). */
+const MAX_DATE_MS = 8.64e15;
+
 export type TimestampFlag = 'future_timestamp' | 'implausible_timestamp' | 'invalid_timestamp';
 
 export interface CorrectedTime {
@@ -40,6 +43,11 @@ export function correctTimestamp(original: unknown, sentAt: unknown, receivedAt:
     flags.push('future_timestamp');
     timestamp = receivedAt;
     orderAt = receivedAt;
+  } else if (timestamp < -MAX_DATE_MS) {
+    // Skew correction between two far-apart (still valid) stamps left no date at all.
+    flags.push('implausible_timestamp');
+    timestamp = receivedAt;
+    orderAt = receivedAt;
   } else if (timestamp < IMPLAUSIBLE_BEFORE_MS) {
     flags.push('implausible_timestamp');
     orderAt = receivedAt;
@@ -47,9 +55,9 @@ export function correctTimestamp(original: unknown, sentAt: unknown, receivedAt:
   return { timestamp, originalTimestamp: orig, orderAt, flags };
 }
 
-/** ISO-8601 strings or epoch milliseconds; anything else is undefined. */
+/** ISO-8601 strings or epoch milliseconds a Date can hold; anything else is undefined. */
 export function parseTime(v: unknown): number | undefined {
-  if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
+  if (typeof v === 'number') return Number.isFinite(v) && Math.abs(v) <= MAX_DATE_MS ? v : undefined;
   if (typeof v !== 'string' || v === '') return undefined;
   const ms = Date.parse(v);
   return Number.isNaN(ms) ? undefined : ms;

@@ -42,4 +42,11 @@ describe('correctTimestamp', () => {
     expect(epoch).toMatchObject({ timestamp: 0, orderAt: received, flags: ['implausible_timestamp'] });
     expect(correctTimestamp('not a date', undefined, received)).toMatchObject({ timestamp: received, flags: ['invalid_timestamp'] });
   });
+  it('never yields a time a Date cannot hold (an epoch number past year 275760, skew between extreme stamps)', () => {
+    expect(correctTimestamp(1e20, undefined, received)).toMatchObject({ timestamp: received, orderAt: received, flags: ['invalid_timestamp'] });
+    expect(correctTimestamp(1e20, undefined, received).originalTimestamp).toBeUndefined();
+    const skewed = correctTimestamp(-8e15, 8e15, received);
+    expect(skewed).toMatchObject({ timestamp: received, orderAt: received, originalTimestamp: -8e15, flags: ['implausible_timestamp'] });
+    expect(() => new Date(skewed.timestamp).toISOString()).not.toThrow();
+  });
 });
