@@ -494,6 +494,20 @@ describe('delivery', () => {
     expect(c.events().map((e) => (e as { event: string }).event)).toEqual(['before', 'Web Vital']);
   });
 
+  it('while the previous page still holds the unload lease, the stored events are left to it and the unwritten ones go with keepalive', async () => {
+    // The page before this one sent at unload moments ago; its lease has not run out.
+    localStorage.setItem('portrait.lease', 'previous-page ' + (Date.now() + 10_000));
+    const p = start();
+    p.track('written');
+    await settle(); // committed to IndexedDB: the next page sends it if nobody else does
+    p.track('not yet written'); // the visitor leaves in the same task
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+    expect(c.sent.every((s) => s.keepalive)).toBe(true);
+    expect(c.events().map((e) => (e as { event: string }).event)).toEqual(['not yet written']);
+  });
+
   it('keepalive fetch failing, handed to sendBeacon: pagehide after visibilitychange sends no id twice, within 64 KiB', async () => {
     const beacons: string[] = [];
     vi.stubGlobal('navigator', Object.assign(navigator, { sendBeacon: vi.fn((_url: string, body: string) => (beacons.push(body), true)) }));

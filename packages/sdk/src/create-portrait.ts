@@ -268,12 +268,16 @@ export const createPortrait = (): Portrait => {
 
   // The page is being hidden or unloaded: async work may never finish, so send this tab's
   // events now with keepalive, never more than the 64 KiB the browser allows in flight;
-  // the rest stays in IndexedDB for the next visit.
+  // the rest stays in IndexedDB for the next visit. While another tab (or the previous page
+  // of this one) holds the lease, what is stored is left to it, but events not yet committed
+  // go now: no one else can see them, and a closing page may never finish writing them.
   const bye = () => {
-    if (!ok() || !online() || backingOff() > 0 || !Q._mine().length || !lease(tab, 10_000)) return;
+    if (!ok() || !online() || backingOff() > 0 || !Q._mine().length) return;
+    const all = lease(tab, 10_000);
+    const es = Q._mine().filter((x) => all || !x._w);
     // deliver() marks its events in flight and counts its bytes synchronously, so each pick sees the previous.
-    for (let ks; (ks = pick(Q._mine().map((x) => x._k), KEEPALIVE_QUOTA - keepaliveBytes)).length; )
-      deliver(Q._mine().filter((x) => ks.includes(x._k)), true);
+    for (let ks; (ks = pick(es.map((x) => x._k), KEEPALIVE_QUOTA - keepaliveBytes)).length; )
+      deliver(es.filter((x) => ks.includes(x._k)), true);
   };
 
   // Public methods: before init, calls are kept and replayed; after, errors are caught.

@@ -11,7 +11,7 @@ export type QueueKey = [number, string, number];
 export interface QueueEntry {
   _k: QueueKey;
   _e: PortraitEvent;
-  /** Handed to IndexedDB. */
+  /** Committed to IndexedDB (other tabs can see it). */
   _w?: 1;
 }
 
@@ -84,7 +84,12 @@ export const createDurableQueue = (dbName: string, onFail: (error: unknown) => v
     const e = epoch;
     written = written.then((): unknown => e === epoch && idb('readwrite', (os) => (fn(os), promisifyRequest(os.transaction))));
   };
-  const save = () => write((os) => pending.splice(0).forEach((x) => (os.put(x._e, x._k), (x._w = 1))));
+  const save = () =>
+    write((os) => {
+      const xs = pending.splice(0);
+      xs.forEach((x) => os.put(x._e, x._k));
+      os.transaction.addEventListener('complete', () => xs.forEach((x) => (x._w = 1)));
+    });
   const ids = (ks: QueueKey[]) => new Set(ks.map((k) => k[1]));
 
   const q: DurableQueue = {

@@ -65,6 +65,7 @@ describe('with Web Locks', () => {
     c.answer({ status: 200 });
     a.track('closing');
     b.track('staying');
+    await settle(); // both stored (an event not yet written is sent at unload whoever holds the lease)
     Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
     document.dispatchEvent(new Event('visibilitychange'));
     Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
