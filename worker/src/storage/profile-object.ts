@@ -441,13 +441,13 @@ export class ProfileObject extends DurableObject<Env> {
    * Inserts the events whose messageId is new, in order, a few rows per statement (bound
    * parameters are capped at 100), and returns the messageIds actually inserted with their
    * seq. Without RETURNING (cheaper): when a statement inserted every row (the usual case)
-   * their seqs are the consecutive ones ending at last_insert_rowid(); otherwise the new rows
-   * are the statement's messageIds found with a seq above the highest one before it.
+   * their seqs are the consecutive ones ending at last_insert_rowid(). Otherwise the rows it
+   * inserted are, among the rows carrying its messageIds, the `changes()` with the highest
+   * seqs (a new row's seq is above every seq stored before it).
    */
   private insertEvents(events: IngestMeta[], bodies: string[]): Map<string, number> {
     const inserted = new Map<string, number>();
     const perStatement = 14; // 7 parameters per row
-    let before = this.lastSeq();
     for (let i = 0; i < events.length; i += perStatement) {
       const n = Math.min(perStatement, events.length - i);
       const args: SqlStorageValue[] = [];
@@ -462,10 +462,9 @@ export class ProfileObject extends DurableObject<Env> {
       } else if (changes > 0) {
         const ids = events.slice(i, i + n).map((e) => e[0]);
         for (const row of this.sql.exec<{ message_id: string; seq: number }>(
-          `SELECT message_id, seq FROM events WHERE seq > ? AND message_id IN (${ids.map(() => '?').join(', ')})`, before, ...ids,
+          `SELECT message_id, seq FROM events WHERE message_id IN (${ids.map(() => '?').join(', ')}) ORDER BY seq DESC LIMIT ?`, ...ids, changes,
         )) inserted.set(row.message_id, row.seq);
       }
-      if (changes > 0) before = last;
     }
     return inserted;
   }
