@@ -87,6 +87,11 @@ describe('/portrait.js', () => {
     expect(res.headers.get('cache-control')).toContain('max-age=');
     expect(res.headers.get('etag')).toBe('"abc"');
     expect(res.headers.get('content-type')).toContain('javascript');
+    for (const chunk of ['/portrait-vitals.js', '/portrait-debug.js']) {
+      const lazy = await app.request(chunk, {}, { ...env, ASSETS: { fetch: async () => new Response('/*chunk*/') } as unknown as Fetcher });
+      expect(lazy.headers.get('cache-control')).toContain('max-age=');
+      expect(lazy.headers.get('content-type')).toContain('javascript');
+    }
     const missing = await app.request('/personalize.js', {}, { ...env, ASSETS: assets as unknown as Fetcher });
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'not_built' } });

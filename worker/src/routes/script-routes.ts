@@ -2,11 +2,14 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../app-env';
 import { errorBody } from '../middleware/error-handler';
 
-/** Browser scripts the collector serves itself, built into the assets directory. */
-export const SCRIPTS = ['/portrait.js', '/personalize.js'] as const;
+/**
+ * Browser scripts the collector serves itself, built into the assets directory:
+ * the SDK, its lazy chunks (web vitals, debug-mode checks) and the banner script.
+ */
+export const SCRIPTS = ['/portrait.js', '/portrait-vitals.js', '/portrait-debug.js', '/personalize.js'] as const;
 
 /**
- * `GET /portrait.js`, `/personalize.js`: served from the static assets (ETag kept), with
+ * `GET /portrait.js` (and its chunks), `/personalize.js`: served from the static assets (ETag kept), with
  * a cache lifetime sites can rely on and CORS so `<script crossorigin integrity=...>` works.
  */
 export function scriptRoutes(): Hono<AppEnv> {
