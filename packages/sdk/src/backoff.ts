@@ -10,7 +10,7 @@ export const MAX_RETRY_WAIT = 300_000;
 export const backoff = (attempt: number, retryAfter?: string | null): number => {
   if (retryAfter) {
     const ms = +retryAfter >= 0 ? +retryAfter * 1000 : Date.parse(retryAfter) - Date.now();
-    if (ms === ms) return Math.min(Math.max(ms, 0), MAX_RETRY_WAIT);
+    if (ms == ms) return Math.min(Math.max(ms, 0), MAX_RETRY_WAIT);
   }
   return Math.random() * Math.min(MAX_RETRY_WAIT, 1000 * 2 ** attempt);
 };

@@ -11,5 +11,5 @@ export const consentModeDenied = (): boolean => {
   } catch {
     /* a dataLayer we cannot read says nothing */
   }
-  return state === 'denied';
+  return state == 'denied';
 };

@@ -92,9 +92,9 @@ export const createPortrait = (): Portrait => {
   };
 
   // Storage and sending are allowed.
-  const ok = () => status === 'granted' && cats.analytics && !consentModeDenied();
+  const ok = () => status == 'granted' && cats.analytics && !consentModeDenied();
   // Events are dropped (not even held): denied, or granted without analytics.
-  const dead = () => status === 'denied' || (status === 'granted' && !cats.analytics);
+  const dead = () => status == 'denied' || (status == 'granted' && !cats.analytics);
   const state = (): ConsentState => ({ status, categories: { ...cats }, gpc, source });
   const consentContext = (): ConsentContext => ({ mode, ...state() });
   const backingOff = () => until - Date.now();
@@ -132,10 +132,10 @@ export const createPortrait = (): Portrait => {
   const decide = (granted: ConsentCategory[] | null, src: ConsentState['source'], persist?: 1) => {
     status = !granted ? 'pending' : granted.length ? 'granted' : 'denied';
     source = src;
-    for (const c of ALL) cats[c] = !!granted?.includes(c) && !(gpc && c === 'marketing');
+    for (const c of ALL) cats[c] = !!granted?.includes(c) && !(gpc && c == 'marketing');
     if (dead()) purge();
     // A grant is remembered; so is an opt-out in 'optional' mode (else it would not last a reload).
-    if (persist) lsSet('consent', granted!.length || mode === 'optional' ? JSON.stringify(granted) : undefined);
+    if (persist) lsSet('consent', granted!.length || mode == 'optional' ? JSON.stringify(granted) : undefined);
     if (ok()) start();
     emit('consent', state());
   };
@@ -156,7 +156,7 @@ export const createPortrait = (): Portrait => {
       after = 0;
       const g = gen;
       const out = await Q._trim(o!.maxQueueEvents, o!.maxQueueBytes);
-      if (g !== gen) return;
+      if (g != gen) return;
       if (out.length) fail('evicted', 'queue full', { messageIds: out.map((k) => k[1]) });
       if (Q._mine().length >= o!.flushAt) run();
       // Also when a flush is running: it may have read the queue before this event was written.
@@ -189,7 +189,7 @@ export const createPortrait = (): Portrait => {
     admit(e, bytes);
     // Captured while the page is hidden or unloading (web vitals, a late listener): the
     // unload flush has already run and async work may never finish, so this goes now.
-    if (document.visibilityState == 'hidden') bye();
+    hidden();
   };
 
   // Sends one batch; true when it left the queue (acknowledged or dropped), false to stop and retry later.
@@ -209,10 +209,10 @@ export const createPortrait = (): Portrait => {
     if (s < 0) return false;
     keepaliveBytes -= n;
     ids.forEach((i) => fly.delete(i));
-    if (g !== gen) return false;
+    if (g != gen) return false;
     // 2xx: done (rejected events included: resending cannot fix them). Other 4xx but 408/429:
     // the request itself is wrong (bad key, bad payload), so resending cannot help either.
-    if (s && s !== 408 && s !== 429 && s < 500) {
+    if (s && s != 408 && s != 429 && s < 500) {
       Q._remove(ks);
       if (s > 299) return fail('http', 'HTTP ' + s, { status: s, messageIds: ids }), true;
       attempt = until = 0;
@@ -238,7 +238,7 @@ export const createPortrait = (): Portrait => {
   // One flush: under the flush lock, sends batches (oldest first) until the queue is empty or a send fails.
   const drain = async () => {
     const g = gen;
-    while (ok() && g === gen && online()) {
+    while (ok() && g == gen && online()) {
       const wait = backingOff();
       if (wait > 0) return sched(wait);
       // Reading the queue forgets our events another tab delivered (not to resend them at
@@ -251,7 +251,7 @@ export const createPortrait = (): Portrait => {
       // Read again under the lease: the previous holder's deletions are committed now.
       const ks = pick(await Q._keys(), 400_000);
       const es = ks.length ? await Q._get(ks) : [];
-      if (!es.length || g !== gen || !(await deliver(es))) return;
+      if (!es.length || g != gen || !(await deliver(es))) return;
     }
   };
 
@@ -280,6 +280,8 @@ export const createPortrait = (): Portrait => {
       deliver(es.filter((x) => ks.includes(x._k)), true);
   };
 
+  const hidden = () => document.visibilityState == 'hidden' && bye();
+
   // Public methods: before init, calls are kept and replayed; after, errors are caught.
   const safe = <F extends AnyFn>(fn: F): F =>
     function call(...a: unknown[]) {
@@ -306,19 +308,19 @@ export const createPortrait = (): Portrait => {
         host: (opts.host || location.origin).replace(/\/+$/, ''),
       };
       // Anything but 'optional' (a typo included) means the privacy-safe 'required'.
-      mode = o.consent && o.consent !== 'optional' ? 'required' : 'optional';
+      mode = o.consent && o.consent != 'optional' ? 'required' : 'optional';
       gpc = !!(navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
       tab = uuid();
       aid = lsGet('aid') || uuid();
       uid = lsGet('uid');
       Q = createDurableQueue('portrait-' + o.writeKey, (e) => fail('storage', 'IndexedDB: ' + e));
       // With a TCF CMP on the page, wait for its answer even in 'optional' mode.
-      const tcf = o.tcf !== false && typeof (window as { __tcfapi?: TcfApi }).__tcfapi === 'function';
-      fromRecord() || decide(mode === 'required' || tcf ? null : ALL, 'default');
+      const tcf = o.tcf != false && typeof (window as { __tcfapi?: TcfApi }).__tcfapi == 'function';
+      fromRecord() || decide(mode == 'required' || tcf ? null : ALL, 'default');
       if (tcf) watchTcf((window as { __tcfapi?: TcfApi }).__tcfapi!, (list) => decide(list, 'tcf'));
       addEventListener('online', run);
       addEventListener('pagehide', bye);
-      document.addEventListener('visibilitychange', () => document.visibilityState === 'hidden' && bye());
+      document.addEventListener('visibilitychange', hidden);
       // Plugins first, so their enrichers (session, campaign) see the replayed calls too.
       (o.plugins || []).concat(plugins).forEach(setup);
       for (const f of pre.splice(0)) f();
@@ -328,7 +330,7 @@ export const createPortrait = (): Portrait => {
     page: safe((name, properties, opt) => capture('page', { name, properties: { ...pageContext(), ...properties } }, opt)),
     identify: safe((userId, traits, opt) => {
       if (dead()) return;
-      if (typeof userId === 'string' && userId) {
+      if (typeof userId == 'string' && userId) {
         uid = userId;
         if (ok()) lsSet('uid', uid);
       }
@@ -366,7 +368,7 @@ export const createPortrait = (): Portrait => {
       grant: safe((list?: ConsentCategory[]) => decide(list || ALL, 'api', 1)),
       deny: safe(() => decide([], 'api', 1)),
       withdraw: safe((opt?: { erase?: boolean }) => {
-        if (opt?.erase && status === 'granted') {
+        if (opt?.erase && status == 'granted') {
           const body = JSON.stringify({ writeKey: o!.writeKey, anonymousId: aid, userId: uid, messageId: uuid() });
           send(o!.host + '/v1/erase', body, true);
         }

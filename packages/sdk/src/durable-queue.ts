@@ -82,7 +82,7 @@ export const createDurableQueue = (dbName: string, onFail: (error: unknown) => v
           });
   const write = (fn: (os: IDBObjectStore) => void) => {
     const e = epoch;
-    written = written.then((): unknown => e === epoch && idb('readwrite', (os) => (fn(os), promisifyRequest(os.transaction))));
+    written = written.then((): unknown => e == epoch && idb('readwrite', (os) => (fn(os), promisifyRequest(os.transaction))));
   };
   const save = () =>
     write((os) => {
@@ -150,7 +150,7 @@ export const createDurableQueue = (dbName: string, onFail: (error: unknown) => v
       // get and put in one transaction (it stays active through the promise callback).
       // Released (ms 0): expired at once.
       idb('readwrite', (os) =>
-        promisifyRequest(os.get(0)).then(([owner, until] = []) => (owner !== tab && until > Date.now()) || void os.put([tab, Date.now() + ms], 0)),
+        promisifyRequest(os.get(0)).then(([owner, until] = []) => (owner != tab && until > Date.now()) || void os.put([tab, Date.now() + ms], 0)),
       ),
   };
   return q;

@@ -11,7 +11,7 @@ import { lsGet, lsSet } from './local-store';
 export const lease = (tab: string, ms: number): boolean => {
   const [owner, until] = String(lsGet('lease')).split(' ');
   // ms 0: released (removed).
-  return (owner === tab || !(+until > Date.now())) && (lsSet('lease', ms && tab + ' ' + (Date.now() + ms)), true);
+  return (owner == tab || !(+until > Date.now())) && (lsSet('lease', ms && tab + ' ' + (Date.now() + ms)), true);
 };
 
 /**

@@ -25,7 +25,7 @@ export const lsSet = (key: string, value?: string | 0 | null): void => {
 /** Removes every `portrait.` key except the consent record (decided right after). */
 export const lsPurge = (): void => {
   try {
-    for (const k of Object.keys(localStorage)) if (k.startsWith(PREFIX) && k !== PREFIX + 'consent') localStorage.removeItem(k);
+    for (const k of Object.keys(localStorage)) if (k.startsWith(PREFIX) && k != PREFIX + 'consent') localStorage.removeItem(k);
   } catch {
     /* nothing stored */
   }

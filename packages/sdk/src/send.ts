@@ -15,11 +15,13 @@ export interface SendResult {
  */
 export const send = async (url: string, body: string, keepalive?: boolean): Promise<SendResult> => {
   try {
-    // No fetch keepalive (Firefox < 133): the request would die with the page; a beacon does not.
-    if (keepalive && !('keepalive' in Request.prototype)) return { _status: navigator.sendBeacon(url, body) ? -1 : 0 };
-    const r = await fetch(url, { method: 'POST', body, keepalive });
-    return { _status: r.status, _retryAfter: r.headers.get('Retry-After'), _body: await r.json().catch(() => {}) };
+    // Without fetch keepalive (Firefox < 133) the request would die with the page: a beacon does not.
+    if (!keepalive || 'keepalive' in Request.prototype) {
+      const r = await fetch(url, { method: 'POST', body, keepalive });
+      return { _status: r.status, _retryAfter: r.headers.get('Retry-After'), _body: await r.json().catch(() => {}) };
+    }
   } catch {
-    return { _status: keepalive && navigator.sendBeacon(url, body) ? -1 : 0 };
+    /* network error, or the browser refused the keepalive request (quota) */
   }
+  return { _status: keepalive && navigator.sendBeacon(url, body) ? -1 : 0 };
 };

@@ -3,9 +3,6 @@
  * (https, localhost); on plain-http pages a blob URL supplies one (every browser
  * mints a random v4 UUID per blob URL).
  */
-export const uuid = (): string => {
-  if (crypto.randomUUID) return crypto.randomUUID();
-  const u = URL.createObjectURL(new Blob());
-  URL.revokeObjectURL(u);
-  return u.slice(-36);
-};
+export const uuid = (u?: string): string =>
+  // `u` is scratch space for the blob URL (always called without arguments).
+  crypto.randomUUID?.() || (URL.revokeObjectURL((u = URL.createObjectURL(new Blob()))), u.slice(-36));
