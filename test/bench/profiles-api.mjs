@@ -15,11 +15,11 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { freePort } from './lib/wrangler-dev.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TOTAL = Number(process.env.BENCH_PROFILES || 10_000);
@@ -31,17 +31,6 @@ const CONCURRENCY = 3;
 const LIST_BUDGET = 2;
 const WRITE_AUTH = `Basic ${Buffer.from('wk_demo:').toString('base64')}`;
 const SECRET_AUTH = 'Bearer sk_demo';
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run seeds the same customers. */
 function prng(seed) {
