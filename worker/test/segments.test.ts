@@ -1,41 +1,9 @@
 import { SELF, env, runDurableObjectAlarm } from 'cloudflare:test';
 import { describe, expect, it, vi } from 'vitest';
 import { ORIGIN, getProfile, ingest, uid } from './support';
+import { type Json, type Tenant, api, newTenant, until } from './tenant-support';
 
 const DAY = 86_400_000;
-const ADMIN = { authorization: 'Bearer test-admin-token', 'content-type': 'application/json' };
-
-interface Tenant { id: string; write: string; secret: string }
-
-/** A fresh tenant per test: segments and backfills are tenant-wide. */
-async function newTenant(): Promise<Tenant> {
-  const res = await SELF.fetch(`${ORIGIN}/v1/admin/tenants`, { method: 'POST', headers: ADMIN, body: JSON.stringify({ name: uid('shop') }) });
-  const t = (await res.json()) as { tenant: { id: string }; writeKey: { key: string }; secretKey: { key: string } };
-  return { id: t.tenant.id, write: t.writeKey.key, secret: t.secretKey.key };
-}
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
-async function api(t: Tenant, method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> {
-  const res = await SELF.fetch(`${ORIGIN}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${t.secret}`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: res.status, body: await res.json() };
-}
-
-/** Polls until `check` returns a value (not undefined/false), or fails with the last value seen. */
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function send(t: Tenant, events: Array<Record<string, unknown>>) {
   return ingest({ batch: events.map((e) => ({ messageId: uid('msg'), timestamp: new Date().toISOString(), ...e })) }, { key: t.write });
