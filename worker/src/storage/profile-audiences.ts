@@ -1,4 +1,5 @@
 import type { Env } from '../env';
+import type { ProfileMeta } from './profile-meta';
 import type { StoredEvent } from '../ingest/ingest-types';
 import type { RfmCutPoints } from '../insights/rfm-cut-points';
 import { backfillComputedTrait, type ComputedTraitDefinition } from '../profiles/computed-traits';
@@ -41,10 +42,11 @@ export class ProfileAudiences {
   private evaluatedAt = 0;
   /** Set after a merge rebuilt the state: the next alarm must re-evaluate. */
   private rebuilt = false;
-  private readonly metaCache = new Map<string, string | undefined>();
 
   constructor(
     private readonly sql: SqlStorage,
+    /** The object's meta table, shared with it (one in-memory copy); these keys are prefixed `audiences.`. */
+    private readonly metaStore: ProfileMeta,
     private readonly env: Env,
   ) {}
 
@@ -209,22 +211,11 @@ export class ProfileAudiences {
     return out;
   }
 
-  /** Forgets the meta values kept in memory (the object's storage was wiped). */
-  forgetCachedMeta(): void {
-    this.metaCache.clear();
-  }
-
-  /** Read on every ingest: kept in memory, written through (as ProfileObject's own meta). */
   private meta(key: string): string | undefined {
-    if (this.metaCache.has(key)) return this.metaCache.get(key);
-    const value = this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', `audiences.${key}`).toArray()[0]?.value;
-    this.metaCache.set(key, value);
-    return value;
+    return this.metaStore.get(`audiences.${key}`);
   }
 
   private setMeta(key: string, value: string): void {
-    // Dropped before the write: if a surrounding transaction rolls back, the next read goes to SQLite.
-    this.metaCache.delete(key);
-    this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', `audiences.${key}`, value);
+    this.metaStore.set(`audiences.${key}`, value);
   }
 }

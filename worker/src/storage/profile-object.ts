@@ -5,6 +5,7 @@ import { applyD1Migrations } from './apply-d1-migrations';
 import { applyEvent, emptyPortrait, viewPortrait, type Portrait, type PortraitView } from './portrait-seam';
 import type { ObjectErasure } from './erasure';
 import { indexSummary } from './index-summary';
+import { ProfileMeta } from './profile-meta';
 import { deleteProfileIndex, upsertProfileIndex } from './profile-index';
 import { ProfileAudiences, isAudienceEvent } from './profile-audiences';
 import type { TenantDefinitions } from './definition-store';
@@ -119,7 +120,7 @@ export class ProfileObject extends DurableObject<Env> {
   private portraitSeq = 0;
   /** The timeline seq the saved portrait row reflects. */
   private savedSeq = 0;
-  private readonly metaCache = new Map<string, string | undefined>();
+  private readonly metaStore: ProfileMeta;
   /** An index alarm is already set (this instance set it, or saw it). */
   private alarmPending = false;
   /** Segments and computed traits of the tenant (profile-audiences.ts). */
@@ -129,7 +130,8 @@ export class ProfileObject extends DurableObject<Env> {
     super(ctx, env);
     this.sql = ctx.storage.sql;
     this.sql.exec(PROFILE_SCHEMA.join(';\n'));
-    this.audiences = new ProfileAudiences(this.sql, env);
+    this.metaStore = new ProfileMeta(this.sql);
+    this.audiences = new ProfileAudiences(this.sql, this.metaStore, env);
   }
 
   /**
@@ -321,7 +323,7 @@ export class ProfileObject extends DurableObject<Env> {
         profileId: this.ctx.id.toString(),
         profileKey: this.meta('profile_key') ?? '',
         createdAt: createdAt ? new Date(Number(createdAt)).toISOString() : null,
-        portrait: viewPortrait(this.loadPortrait(this.audiences.config(defs)), { now: Date.now(), profileId: this.ctx.id.toString(), config: this.audiences.config(defs), insights: this.audiences.insights(defs) }),
+        portrait: this.currentView(defs, Date.now(), this.ctx.id.toString()),
         identities,
         mergeLog,
         conflicts: this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM conflicts').one().n,
@@ -359,8 +361,7 @@ export class ProfileObject extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
     this.alarmPending = false;
     await this.ctx.storage.deleteAll();
-    this.metaCache.clear();
-    this.audiences.forgetCachedMeta();
+    this.metaStore.forget();
     this.portrait = undefined;
     for (const statement of PROFILE_SCHEMA) this.sql.exec(statement);
     return { status: 'erased', profileKey, linked, keys: all, events };
@@ -419,7 +420,7 @@ export class ProfileObject extends DurableObject<Env> {
       const state = this.loadPortrait(this.audiences.config(defs));
       if (this.audiences.refreshIfDue(state, defs, id).changed || this.savedSeq < this.portraitSeq) this.savePortrait(state);
     });
-    const p = viewPortrait(this.loadPortrait(this.audiences.config(defs)), { now, profileId: id, config: this.audiences.config(defs), insights: this.audiences.insights(defs) });
+    const p = this.currentView(defs, now, id);
     const count = this.sql.exec<{ n: number }>('SELECT count(*) AS n FROM events').one().n;
     await upsertProfileIndex(this.env.DB, {
       tenantId, profileId: id, profileKey, eventCount: count, summary: indexSummary(p), now,
@@ -479,8 +480,7 @@ export class ProfileObject extends DurableObject<Env> {
     } catch (err) {
       // Rolled back: nothing cached during the transaction may be trusted.
       this.portrait = undefined;
-      this.metaCache.clear();
-      this.audiences.forgetCachedMeta();
+      this.metaStore.forget();
       throw err;
     }
   }
@@ -500,17 +500,13 @@ export class ProfileObject extends DurableObject<Env> {
 
   /** Meta values are read on every call: kept in memory, written through. */
   private meta(key: string): string | undefined {
-    if (this.metaCache.has(key)) return this.metaCache.get(key);
-    const value = this.sql.exec<{ value: string }>('SELECT value FROM meta WHERE key = ?', key).toArray()[0]?.value;
-    this.metaCache.set(key, value);
-    return value;
+    return this.metaStore.get(key);
   }
 
   private setMeta(key: string, value: string): void {
-    // Dropped before the write: if a surrounding transaction rolls back, the next read goes to SQLite.
-    this.metaCache.delete(key);
-    this.sql.exec('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', key, value);
+    this.metaStore.set(key, value);
   }
+
 
   /**
    * Whether this ingest may leave the portrait to catch up later: nothing evaluates it on
@@ -538,6 +534,12 @@ export class ProfileObject extends DurableObject<Env> {
     }
     this.portraitSeq = this.savedSeq;
     return this.portrait;
+  }
+
+  /** The current portrait (caught up) as the API shows it, scored with the tenant's definitions and insights. */
+  private currentView(defs: TenantDefinitions | null, now: number, profileId: string) {
+    const config = this.audiences.config(defs);
+    return viewPortrait(this.loadPortrait(config), { now, profileId, config, insights: this.audiences.insights(defs) });
   }
 
   /** The current portrait: the cached one, with the events stored after it replayed in order. */

@@ -26,9 +26,7 @@ export interface RfmInsight {
 
 /** The stored cut points, or null before the first computation. */
 export async function readTenantRfm(db: D1Database, tenantId: string): Promise<RfmInsight | null> {
-  const row = await db.prepare('SELECT value, computed_at FROM tenant_insights WHERE tenant_id = ? AND kind = ?').bind(tenantId, KIND)
-    .first<{ value: string; computed_at: number }>();
-  return row ? parseRfmInsight(row) : null;
+  return parseRfmInsight(await rfmInsightStatement(db, tenantId).first<{ value: string; computed_at: number }>());
 }
 
 /** A `tenant_insights` row as cut points (null for a row that does not parse). */
@@ -43,7 +41,7 @@ export function parseRfmInsight(row: { value: string; computed_at: number } | un
   }
 }
 
-/** The statement loadDefinitions batches to read the cut points with the definitions. */
+/** The statement that reads the stored cut points (loadDefinitions batches it with the definitions). */
 export function rfmInsightStatement(db: D1Database, tenantId: string): D1PreparedStatement {
   return db.prepare('SELECT value, computed_at FROM tenant_insights WHERE tenant_id = ? AND kind = ?').bind(tenantId, KIND);
 }

@@ -36,8 +36,7 @@ function refresh(db: D1Database, tenantId: string): Promise<TenantDefinitions> {
 function watchRfm(db: D1Database, tenantId: string, defs: TenantDefinitions): void {
   refreshRfmIfDue(db, tenantId, defs.rfm ?? null)
     .then((rfm) => {
-      const hit = cache.get(tenantId);
-      if (rfm && hit && hit.defs.version === defs.version) hit.defs = { ...hit.defs, rfm };
+      if (rfm && cache.get(tenantId)?.defs.version === defs.version) rememberRfm(tenantId, rfm);
     })
     .catch((err) => console.warn('portrait: RFM cut points refresh failed', err));
 }
