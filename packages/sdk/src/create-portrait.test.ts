@@ -390,6 +390,36 @@ describe('delivery', () => {
     expect(at.map((t) => Math.round((t - t0) / 1000))).toEqual([1, 3, 7]);
   });
 
+  it('abandons a request that gets no answer within 60 s and sends the batch again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+    // happy-dom times AbortSignal.timeout on its own clock: this one runs on the fake timers, like a browser's would.
+    vi.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => {
+      const a = new AbortController();
+      setTimeout(() => a.abort(new DOMException('signal timed out', 'TimeoutError')), ms);
+      return a.signal;
+    });
+    const inner = c.fetch.getMockImplementation()!;
+    let stalled!: () => void;
+    const sending = new Promise<void>((r) => (stalled = r));
+    // The first request stalls (no answer, no error) until its signal aborts it.
+    c.fetch.mockImplementationOnce((_, init) => {
+      stalled();
+      return new Promise((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)));
+    });
+    const p = start();
+    p.track('x');
+    void p.flush();
+    await sending;
+    await vi.advanceTimersByTimeAsync(59_000);
+    await settle();
+    expect(c.fetch).toHaveBeenCalledTimes(1);
+    // Abandoned at 60 s, then sent again after the first retry wait (at most 1 s).
+    await vi.advanceTimersByTimeAsync(2_000);
+    await settle();
+    expect(c.fetch).toHaveBeenCalledTimes(2);
+    expect(c.events().map((e) => e.event)).toEqual(['x']);
+  });
+
   it('honours Retry-After: nothing is sent before it', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     c.answer({ status: 429, headers: { 'Retry-After': '120' } });
@@ -472,6 +502,8 @@ describe('delivery', () => {
     const bytes = c.sent.reduce((n, s) => n + new Blob([JSON.stringify(s.body)]).size, 0);
     expect(c.sent.length).toBeGreaterThan(0);
     expect(c.sent.every((s) => s.keepalive)).toBe(true);
+    // No timeout on unload requests: aborting one would hand its body to sendBeacon as well.
+    expect(c.fetch.mock.calls.every(([, init]) => !init.signal)).toBe(true);
     expect(bytes).toBeLessThanOrEqual(65_536);
     expect(c.events().length).toBeLessThan(30);
     // The rest is sent normally afterwards, each event once.

@@ -1,5 +1,8 @@
 import type { IngestResponse } from '@portrait/protocol';
 
+/** Milliseconds before a request without an answer counts as failed: 400 KB at ~55 kbit/s. */
+export const SEND_TIMEOUT = 60_000;
+
 /** Outcome of one POST: `status` 0 = network error or timeout, -1 = handed to sendBeacon (no answer). */
 export interface SendResult {
   _status: number;
@@ -17,7 +20,10 @@ export const send = async (url: string, body: string, keepalive?: boolean): Prom
   try {
     // Without fetch keepalive (Firefox < 133) the request would die with the page: a beacon does not.
     if (!keepalive || 'keepalive' in Request.prototype) {
-      const r = await fetch(url, { method: 'POST', body, keepalive });
+      // A request that hangs (a stalled connection) would hold every later flush of this page:
+      // it is abandoned after SEND_TIMEOUT and retried with backoff. Unload requests get
+      // none: aborting them would hand the same body to sendBeacon as well.
+      const r = await fetch(url, { method: 'POST', body, keepalive, signal: keepalive ? null : AbortSignal.timeout?.(SEND_TIMEOUT) });
       return { _status: r.status, _retryAfter: r.headers.get('Retry-After'), _body: await r.json().catch(() => {}) };
     }
   } catch {
