@@ -152,7 +152,9 @@ export const createPortrait = (): Portrait => {
   const admit = (e: PortraitEvent, bytes: number) => {
     // Capture order: a strictly increasing time (events of one millisecond keep their order).
     Q._add({ _k: [(seq = Math.max(seq + 1e-3, Date.now())), e.messageId, bytes], _e: e });
-    after ||= Promise.resolve().then(async () => {
+    // One check per burst, a microtask after its last synchronous capture.
+    after ||= (async () => {
+      await 0;
       after = 0;
       const g = gen;
       const out = await Q._trim(o!.maxQueueEvents, o!.maxQueueBytes);
@@ -161,7 +163,7 @@ export const createPortrait = (): Portrait => {
       if (Q._mine().length >= o!.flushAt) run();
       // Also when a flush is running: it may have read the queue before this event was written.
       sched(o!.flushInterval);
-    });
+    })();
   };
 
   const capture = (type: PortraitEvent['type'], fields: object, opt: CallOptions = {}) => {
@@ -313,11 +315,11 @@ export const createPortrait = (): Portrait => {
       tab = uuid();
       aid = lsGet('aid') || uuid();
       uid = lsGet('uid');
-      Q = createDurableQueue('portrait-' + o.writeKey, (e) => fail('storage', 'IndexedDB: ' + e));
+      Q = createDurableQueue('portrait-' + o.writeKey, fail);
       // With a TCF CMP on the page, wait for its answer even in 'optional' mode.
       const tcf = o.tcf != false && typeof (window as { __tcfapi?: TcfApi }).__tcfapi == 'function';
       fromRecord() || decide(mode == 'required' || tcf ? null : ALL, 'default');
-      if (tcf) watchTcf((window as { __tcfapi?: TcfApi }).__tcfapi!, (list) => decide(list, 'tcf'));
+      if (tcf) watchTcf((window as { __tcfapi?: TcfApi }).__tcfapi!, decide);
       addEventListener('online', run);
       addEventListener('pagehide', bye);
       document.addEventListener('visibilitychange', hidden);

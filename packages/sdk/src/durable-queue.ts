@@ -50,9 +50,10 @@ export interface DurableQueue {
  * The SDK's event queue: a private IndexedDB store (`<dbName>` / `queue`, via
  * idb-keyval's `createStore`) shared by every tab of the site, mirrored in memory
  * for this tab's own events. When IndexedDB is missing or throws (private mode,
- * quota, a broken profile) it reports once through `onFail` and keeps working from memory.
+ * quota, a broken profile) it reports once through `onFail` (`onFail('storage', 'IndexedDB: <error>')`, the
+ * shape of the SDK's error event) and keeps working from memory.
  */
-export const createDurableQueue = (dbName: string, onFail: (error: unknown) => void): DurableQueue => {
+export const createDurableQueue = (dbName: string, onFail: (kind: 'storage', message: string) => void): DurableQueue => {
   let mem: QueueEntry[] = [];
   let pending: QueueEntry[] = [];
   // undefined: not opened yet (nothing exists before consent); 0: IndexedDB failed.
@@ -71,15 +72,15 @@ export const createDurableQueue = (dbName: string, onFail: (error: unknown) => v
   };
   // Runs `fn` on the object store; resolves 0 when closed or once IndexedDB has failed
   // (synchronous throws, e.g. no `indexedDB` at all, included).
-  const idb = <T>(mode: IDBTransactionMode, fn: (os: IDBObjectStore) => T | PromiseLike<T>): Promise<T | 0> =>
-    !open || store === 0
-      ? Promise.resolve(0)
-      : new Promise<IDBDatabase>((r) => r((store ||= connect())))
-          .then((db) => fn(db.transaction('queue', mode).objectStore('queue')))
-          .catch((e) => {
-            if (store !== 0) onFail(e);
-            return (store = 0);
-          });
+  const idb = async <T>(mode: IDBTransactionMode, fn: (os: IDBObjectStore) => T | PromiseLike<T>): Promise<T | 0> => {
+    try {
+      if (open && store !== 0) return await fn((await (store ||= connect())).transaction('queue', mode).objectStore('queue'));
+    } catch (e) {
+      if (store !== 0) onFail('storage', 'IndexedDB: ' + e);
+      store = 0;
+    }
+    return 0;
+  };
   const write = (fn: (os: IDBObjectStore) => void) => {
     const e = epoch;
     written = written.then((): unknown => e == epoch && idb('readwrite', (os) => (fn(os), promisifyRequest(os.transaction))));
