@@ -97,6 +97,5 @@ describe('examples/shop journey in Chromium', () => {
     await flushPage(page);
     await waitTracks(env.server, 'Reloaded');
     expect(tracks(env.server, 'Order Completed')).toHaveLength(1);
-    // Six page loads; each page may wait up to 10 s for the previous page's unload lease.
-  }, 120_000);
+  });
 });

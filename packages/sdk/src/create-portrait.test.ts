@@ -526,9 +526,9 @@ describe('delivery', () => {
     expect(c.events().map((e) => (e as { event: string }).event)).toEqual(['before', 'Web Vital']);
   });
 
-  it('while the previous page still holds the unload lease, the stored events are left to it and the unwritten ones go with keepalive', async () => {
-    // The page before this one sent at unload moments ago; its lease has not run out.
-    localStorage.setItem('portrait.lease', 'previous-page ' + (Date.now() + 10_000));
+  it('while another tab holds the unload lease, the stored events are left to it and the unwritten ones go with keepalive', async () => {
+    // Another tab sent at unload moments ago; its lease has not run out.
+    localStorage.setItem('portrait.lease', 'another-tab ' + (Date.now() + 10_000));
     const p = start();
     p.track('written');
     await settle(); // committed to IndexedDB: the next page sends it if nobody else does

@@ -33,7 +33,6 @@ type AnyFn = (...a: any[]) => any;
 const size = (s: string) => new Blob([s]).size;
 // An invalid `timestamp` option throws here: the call is dropped and warned about (debug).
 const iso = (t?: Date | string) => new Date(t ?? Date.now()).toISOString();
-const online = () => navigator.onLine;
 
 /**
  * Creates an SDK instance. Nothing happens (no storage, no listener, no request)
@@ -97,7 +96,6 @@ export const createPortrait = (): Portrait => {
   const dead = () => status == 'denied' || (status == 'granted' && !cats.analytics);
   const state = (): ConsentState => ({ status, categories: { ...cats }, gpc, source });
   const consentContext = (): ConsentContext => ({ mode, ...state() });
-  const backingOff = () => until - Date.now();
 
   // A pending timer is kept (batches wait for it) unless `first`: a retry replaces it.
   const sched = (ms: number, first?: 1) => {
@@ -216,7 +214,7 @@ export const createPortrait = (): Portrait => {
     // the request itself is wrong (bad key, bad payload), so resending cannot help either.
     if (s && s != 408 && s != 429 && s < 500) {
       Q._remove(ks);
-      if (s > 299) return fail('http', 'HTTP ' + s, { status: s, messageIds: ids }), true;
+      if (s > 299) return fail('http', 'rejected', { status: s, messageIds: ids }), true;
       attempt = until = 0;
       const rej: RejectedEvent[] = r._body?.rejected || [];
       const bad = rej.map((x) => ids[x.index]);
@@ -240,8 +238,8 @@ export const createPortrait = (): Portrait => {
   // One flush: under the flush lock, sends batches (oldest first) until the queue is empty or a send fails.
   const drain = async () => {
     const g = gen;
-    while (ok() && g == gen && online()) {
-      const wait = backingOff();
+    while (ok() && g == gen && navigator.onLine) {
+      const wait = until - Date.now();
       if (wait > 0) return sched(wait);
       // Reading the queue forgets our events another tab delivered (not to resend them at
       // unload), also when that tab is still sending: we retry every flushInterval meanwhile.
@@ -270,11 +268,11 @@ export const createPortrait = (): Portrait => {
 
   // The page is being hidden or unloaded: async work may never finish, so send this tab's
   // events now with keepalive, never more than the 64 KiB the browser allows in flight;
-  // the rest stays in IndexedDB for the next visit. While another tab (or the previous page
-  // of this one) holds the lease, what is stored is left to it, but events not yet committed
-  // go now: no one else can see them, and a closing page may never finish writing them.
+  // the rest stays in IndexedDB for the next visit. While another tab holds the lease, what
+  // is stored is left to it, but events not yet committed go now: no one else can see them,
+  // and a closing page may never finish writing them.
   const bye = () => {
-    if (!ok() || !online() || backingOff() > 0 || !Q._mine().length) return;
+    if (!ok() || !navigator.onLine || until > Date.now() || !Q._mine().length) return;
     const all = lease(tab, 10_000);
     const es = Q._mine().filter((x) => all || !x._w);
     // deliver() marks its events in flight and counts its bytes synchronously, so each pick sees the previous.
@@ -300,7 +298,7 @@ export const createPortrait = (): Portrait => {
     init(opts) {
       if (o) return api; // a second init() (e.g. stub and data attributes both) is ignored
       // A programmer error: the only throw of the SDK.
-      if (!opts?.writeKey) throw Error('portrait.init: writeKey required');
+      if (!opts?.writeKey) throw Error('portrait: writeKey required');
       o = (api as { options: Options }).options = {
         flushAt: 20,
         flushInterval: 2000,
@@ -312,7 +310,13 @@ export const createPortrait = (): Portrait => {
       // Anything but 'optional' (a typo included) means the privacy-safe 'required'.
       mode = o.consent && o.consent != 'optional' ? 'required' : 'optional';
       gpc = !!(navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
-      tab = uuid();
+      // The leases are held per browser tab, not per page: the next page of this tab is not
+      // held back by the lease its previous page took at unload (sessionStorage lives per tab).
+      try {
+        tab = sessionStorage.portraitTab ||= uuid();
+      } catch {
+        tab = uuid();
+      }
       aid = lsGet('aid') || uuid();
       uid = lsGet('uid');
       Q = createDurableQueue('portrait-' + o.writeKey, fail);

@@ -7,7 +7,10 @@ import { collector, fakeLocks, freshBrowser, setOnline, settle } from './test-he
 
 let wk: string;
 let c: ReturnType<typeof collector>;
-const tab = (w = wk) => createPortrait().init({ writeKey: w, host: 'https://h.test' });
+/** The next page loaded in the current tab (same sessionStorage). */
+const page = (w = wk) => createPortrait().init({ writeKey: w, host: 'https://h.test' });
+/** A page in a new tab (its own sessionStorage; localStorage and IndexedDB are shared). */
+const tab = (w = wk) => (sessionStorage.clear(), page(w));
 
 beforeEach(() => {
   wk = freshBrowser();
@@ -77,6 +80,30 @@ describe('with Web Locks', () => {
     expect(before).toBe(1);
     await Promise.all([a.flush(), b.flush()]);
     expect(new Set(c.events().map((e) => e.messageId)).size).toBe(c.events().length);
+  });
+  it("the next page of the same tab is not held back by the lease its previous page took at unload", async () => {
+    fakeLocks();
+    const first = tab();
+    first.track('on page 1');
+    await settle();
+    Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true });
+    document.dispatchEvent(new Event('visibilitychange'));
+    Object.defineProperty(document, 'visibilityState', { value: 'visible', configurable: true });
+    await settle();
+    expect(localStorage.getItem('portrait.lease')).toMatch(/ \d+$/); // taken at unload, 10 s
+    const next = page();
+    next.track('on page 2');
+    await next.flush();
+    // Sent at once, not after the lease runs out.
+    expect(c.events().map((e) => (e as { event: string }).event)).toEqual(['on page 1', 'on page 2']);
+    // A page of another tab still waits for the lease holder.
+    const other = tab();
+    other.track('in another tab');
+    await settle();
+    localStorage.setItem('portrait.lease', 'a-sending-tab ' + (Date.now() + 10_000));
+    await other.flush();
+    expect(c.events().map((e) => (e as { event: string }).event)).not.toContain('in another tab');
+    other.consent.deny(); // nothing left to retry after the test
   });
 });
 

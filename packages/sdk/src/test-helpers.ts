@@ -41,10 +41,11 @@ export const collector = (writeKey: string) => {
 };
 
 let n = 0;
-/** A fresh browser: empty IndexedDB and localStorage, online, no GPC/CMP. Returns a unique write key. */
+/** A fresh browser: empty IndexedDB, localStorage and sessionStorage, online, no GPC/CMP. Returns a unique write key. */
 export const freshBrowser = (): string => {
   vi.stubGlobal('indexedDB', new IDBFactory());
   localStorage.clear();
+  sessionStorage.clear();
   setOnline(true);
   Object.defineProperty(navigator, 'globalPrivacyControl', { value: undefined, configurable: true });
   delete (window as { __tcfapi?: unknown }).__tcfapi;
