@@ -1,7 +1,7 @@
 import { EVENT_TYPES, LIMITS, type EventType, type RejectReason } from '@portrait/protocol';
 import { isBlockedId } from './blocked-ids';
 import { cleanId } from './clean-id';
-import { correctTimestamp } from './correct-timestamp';
+import { correctTimestamp, parseTime } from './correct-timestamp';
 import { IngestError } from './ingest-error';
 import type { DiscardReason, PreparedBatch, PreparedEvent, RejectedDetail, RequestFacts, StoredEvent } from './ingest-types';
 import { payloadHash } from './payload-hash';
@@ -89,6 +89,23 @@ interface BatchLevel {
   receivedAtIso: string;
   /** ISO-8601 form of epoch ms already formatted for this request (events share their sentAt, often their time). */
   times: Map<number, string>;
+  /** The last `sentAt` value read and its two readings (events of a batch share it): parsed once, not once per event. */
+  sentAt?: { value: unknown; skew: number | undefined; stored: number };
+}
+
+/**
+ * A `sentAt` as skew correction reads it (`parseTime`: ISO text or epoch ms) and as the stored
+ * event keeps it (`Date.parse` of its text; NaN when it has none).
+ */
+function sentAtTimes(value: unknown, batch: BatchLevel): { skew: number | undefined; stored: number } {
+  if (batch.sentAt && batch.sentAt.value === value) return batch.sentAt;
+  const times = {
+    value,
+    skew: parseTime(value),
+    stored: typeof value === 'string' || typeof value === 'number' ? Date.parse(String(value)) : NaN,
+  };
+  batch.sentAt = times;
+  return times;
 }
 
 function isoOf(ms: number, batch: BatchLevel): string {
@@ -101,16 +118,13 @@ function isoOf(ms: number, batch: BatchLevel): string {
 }
 
 function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: SanitizeLimits, batch: BatchLevel): Verdict {
-  const rawMessageId = plainObject(raw) && typeof raw.messageId === 'string' ? truncateString(raw.messageId, LIMITS.idLength) : undefined;
-  const reject = (reason: RejectReason, message: string, payload?: unknown): Verdict => ({
-    kind: 'rejected',
-    detail: { index, messageId: rawMessageId, reason, message, payload: deadLetterText(payload ?? raw) },
-  });
-  if (!plainObject(raw)) return reject('invalid_event', `Event ${index} must be a JSON object.`, raw);
+  if (!plainObject(raw)) return reject(raw, index, 'invalid_event', `Event ${index} must be a JSON object.`);
 
   const sanitized = sanitizeEvent(raw, limits);
   if (!sanitized.ok) {
     return reject(
+      raw,
+      index,
       'event_too_large',
       `Event ${index} is larger than ${limits.maxBytes} bytes (${Math.round(limits.maxBytes / 1024)} KB) of JSON.`,
     );
@@ -124,13 +138,13 @@ function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: Sa
 
   const type = (facts.route === 'batch' ? ev.type : facts.route) as EventType;
   if (typeof type !== 'string' || !EVENT_TYPES.includes(type)) {
-    return reject('invalid_event', `Event ${index} has type ${JSON.stringify(ev.type ?? null)}; expected one of ${EVENT_TYPES.join(', ')}.`);
+    return reject(raw, index, 'invalid_event', `Event ${index} has type ${JSON.stringify(ev.type ?? null)}; expected one of ${EVENT_TYPES.join(', ')}.`);
   }
 
   const ids: Record<string, string | undefined> = {};
   for (const field of ['messageId', 'userId', 'anonymousId', 'groupId', 'previousId'] as const) {
     const r = cleanId(ev[field], field);
-    if (!r.ok) return reject('invalid_id', `Event ${index}: ${r.message}`);
+    if (!r.ok) return reject(raw, index, 'invalid_id', `Event ${index}: ${r.message}`);
     if (r.changed) flags.push(`cleaned_${field}`);
     ids[field] = r.value;
   }
@@ -141,9 +155,11 @@ function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: Sa
   if (ids.anonymousId !== undefined && anonymousId === undefined) flags.push('blocked_anonymousId');
   if (userId === undefined && anonymousId === undefined) {
     if (ids.userId === undefined && ids.anonymousId === undefined) {
-      return reject('missing_identity', `Event ${index} has neither userId nor anonymousId; one is required.`);
+      return reject(raw, index, 'missing_identity', `Event ${index} has neither userId nor anonymousId; one is required.`);
     }
     return reject(
+      raw,
+      index,
       'invalid_id',
       `Event ${index}: ${JSON.stringify(ids.userId ?? ids.anonymousId)} is a placeholder, not an id; send a real userId or anonymousId.`,
     );
@@ -162,7 +178,7 @@ function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: Sa
   switch (type) {
     case 'track': {
       if (typeof ev.event !== 'string' || ev.event.trim() === '') {
-        return reject('invalid_event', `Event ${index} (track) needs a non-empty "event" name.`);
+        return reject(raw, index, 'invalid_event', `Event ${index} (track) needs a non-empty "event" name.`);
       }
       stored.event = ev.event.length > LIMITS.eventNameLength ? truncateString(ev.event, LIMITS.eventNameLength) : ev.event;
       if (stored.event !== ev.event) flags.push('truncated_event_name');
@@ -175,13 +191,13 @@ function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: Sa
       break;
     }
     case 'group': {
-      if (ids.groupId === undefined) return reject('invalid_event', `Event ${index} (group) needs a "groupId".`);
+      if (ids.groupId === undefined) return reject(raw, index, 'invalid_event', `Event ${index} (group) needs a "groupId".`);
       stored.groupId = ids.groupId;
       break;
     }
     case 'alias': {
-      if (ids.previousId === undefined) return reject('invalid_event', `Event ${index} (alias) needs a "previousId".`);
-      if (ids.userId === undefined) return reject('invalid_event', `Event ${index} (alias) needs a "userId".`);
+      if (ids.previousId === undefined) return reject(raw, index, 'invalid_event', `Event ${index} (alias) needs a "previousId".`);
+      if (ids.userId === undefined) return reject(raw, index, 'invalid_event', `Event ${index} (alias) needs a "userId".`);
       stored.previousId = ids.previousId;
       break;
     }
@@ -192,7 +208,7 @@ function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: Sa
   for (const field of ['properties', 'traits'] as const) {
     const v = ev[field];
     if (v === undefined || v === null) continue;
-    if (!plainObject(v)) return reject('invalid_event', `Event ${index}: "${field}" must be an object.`);
+    if (!plainObject(v)) return reject(raw, index, 'invalid_event', `Event ${index}: "${field}" must be an object.`);
     stored[field] = v;
   }
   if (type === 'identify' || type === 'group') {
@@ -216,12 +232,12 @@ function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: Sa
   if (facts.userAgent.bot) return { kind: 'discarded', reason: 'bot' };
   if (referrerSpam) return { kind: 'discarded', reason: 'spam_referrer' };
 
-  const time = correctTimestamp(ev.timestamp ?? ev.originalTimestamp, sentAt, facts.receivedAt);
+  const sentTimes = sentAtTimes(sentAt, batch);
+  const time = correctTimestamp(ev.timestamp ?? ev.originalTimestamp, sentTimes.skew, facts.receivedAt);
   flags.push(...time.flags);
   stored.timestamp = time.timestamp === facts.receivedAt ? batch.receivedAtIso : isoOf(time.timestamp, batch);
   if (time.originalTimestamp !== undefined) stored.originalTimestamp = isoOf(time.originalTimestamp, batch);
-  const sent = typeof sentAt === 'string' || typeof sentAt === 'number' ? Date.parse(String(sentAt)) : NaN;
-  if (!Number.isNaN(sent)) stored.sentAt = isoOf(sent, batch);
+  if (!Number.isNaN(sentTimes.stored)) stored.sentAt = isoOf(sentTimes.stored, batch);
 
   for (const key of IGNORED_CONTEXT) delete context[key];
   enrichContext(context, facts);
@@ -237,6 +253,11 @@ function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: Sa
     if (stored.previousId !== anonymousId) links.push(`anon:${stored.previousId}`);
   }
   return { kind: 'accepted', event: { index, profileKey, event: stored, hash, orderAt: time.orderAt, links } };
+}
+
+function reject(raw: unknown, index: number, reason: RejectReason, message: string): Verdict {
+  const messageId = plainObject(raw) && typeof raw.messageId === 'string' ? truncateString(raw.messageId, LIMITS.idLength) : undefined;
+  return { kind: 'rejected', detail: { index, messageId, reason, message, payload: deadLetterText(raw) } };
 }
 
 function enrichContext(context: Record<string, unknown>, facts: RequestFacts): void {
