@@ -63,4 +63,34 @@ describe('portrait caught up from the timeline', () => {
     });
     expect(restarted).toBe(2);
   });
+
+  it('events ingested after rows the object did not write itself (a gap in the timeline) are all counted, in order', async () => {
+    const anon = uid('anon');
+    expect((await ingest({ batch: [track(anon)] })).body.accepted).toBe(1);
+    const stub = env.PROFILES.get(env.PROFILES.idFromName(`demo:anon:${anon}`));
+    // A row stored behind the object's portrait in memory (as a merge import stores rows).
+    await runInDurableObject(stub, (_obj, state) => {
+      const now = Date.now();
+      const messageId = uid('msg');
+      const body = { type: 'page', name: 'Product', messageId, anonymousId: anon, context: { page: { path: '/gap' } }, timestamp: new Date(now).toISOString(), receivedAt: new Date(now).toISOString() };
+      state.storage.sql.exec(
+        'INSERT INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        messageId, 'test', 'page', 'Product', now, now, JSON.stringify(body),
+      );
+    });
+    expect((await ingest({ batch: [track(anon), track(anon)] })).body.accepted).toBe(2);
+    // Ingested again after a read brought the portrait up to date: applied as they arrive.
+    expect((await getProfile(`anonymous_id:${anon}`)).status).toBe(200);
+    expect((await ingest({ batch: [track(anon, { type: 'page', event: undefined, name: 'Product', context: { page: { path: '/gap' } } })] })).body.accepted).toBe(1);
+
+    const view = (await getProfile(`anonymous_id:${anon}`)).body.profile.portrait as unknown as PortraitView;
+    expect(view.behavior.events).toBe(5);
+    expect(view.behavior.eventTypes).toMatchObject({ track: 3, page: 2 });
+    expect(view.behavior.topPaths).toEqual(expect.arrayContaining([{ path: '/gap', views: 2 }]));
+    const restarted = await runInDurableObject(stub, async (_obj, state) => {
+      const r = await new ProfileObject(state, env).read('demo', 0);
+      return r.status === 'ok' ? (r.profile.portrait as unknown as PortraitView).behavior : null;
+    });
+    expect(restarted).toEqual(view.behavior);
+  });
 });

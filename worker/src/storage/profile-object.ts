@@ -39,6 +39,13 @@ export const OUTCOME_CODES: readonly EventOutcome[] = ['accepted', 'duplicate', 
  */
 export const PORTRAIT_SAVE_EVERY = 500;
 
+/** The lowest seq among rows just inserted (0 when none were). */
+function firstSeq(inserted: Map<string, number>): number {
+  let first = 0;
+  for (const seq of inserted.values()) if (first === 0 || seq < first) first = seq;
+  return first;
+}
+
 /** `(?, ?, ?, ?, ?, ?, ?), ...` for 0..14 rows of the events insert (the SQL text is the prepared-statement cache key). */
 const ROW_PLACEHOLDERS = Array.from({ length: 15 }, (_, n) => Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', '));
 
@@ -137,9 +144,10 @@ export class ProfileObject extends DurableObject<Env> {
   /**
    * Stores events for this profile (see IngestBatch), or says where the profile moved.
    * While the tenant defines no segments or computed traits nothing reacts to the portrait
-   * on ingest, so the events are only stored (no body is parsed): the portrait catches up
-   * from the timeline when it is read, at the index alarm, or every PORTRAIT_SAVE_EVERY
-   * events. Otherwise each stored event is applied at once and the segments evaluated.
+   * on ingest, so its row is saved only every PORTRAIT_SAVE_EVERY events and at the index
+   * alarm: the portrait in memory takes the new events from the bodies in hand when it is
+   * current, else it catches up from the timeline when next needed. Otherwise each stored
+   * event is applied at once, the segments evaluated and the portrait saved.
    */
   async ingest(tenantId: string, profileKey: string, batch: IngestBatch): Promise<ProfileIngestResult> {
     const bodies = batch.bodies;
@@ -161,9 +169,14 @@ export class ProfileObject extends DurableObject<Env> {
       // Computed traits dropped from the definitions are dropped from the state (eager or not).
       let changed = this.audiences.prepare(portrait ?? this.cachedPortrait(), defs).length > 0;
       const inserted = this.insertEvents(events, bodies);
+      // Deferred, with the portrait in memory current up to the row just before these: the
+      // new events are applied from the bodies in hand (no read-back from the timeline), and
+      // saving it waits as before. Otherwise (a gap: rows stored by another path) loadPortrait
+      // replays from the timeline when the portrait is next needed.
+      let live = deferred && this.portrait !== undefined && firstSeq(inserted) === this.portraitSeq + 1;
       let lastInserted = 0;
       for (let i = 0; i < events.length; i++) {
-        const [messageId, hash, , , orderAt, receivedAt, eventLinks] = events[i];
+        const [messageId, hash, type, name, orderAt, receivedAt, eventLinks] = events[i];
         const seq = inserted.get(messageId);
         if (seq !== undefined) {
           inserted.delete(messageId);
@@ -173,6 +186,8 @@ export class ProfileObject extends DurableObject<Env> {
             this.portrait = portrait;
             this.portraitSeq = seq;
             changed = true;
+          } else if (live) {
+            live = this.applyLive(seq, bodies[i], { type, name, message_id: messageId, order_at: orderAt }, config);
           }
           outcomes += '0';
         } else {
@@ -555,6 +570,23 @@ export class ProfileObject extends DurableObject<Env> {
     }
     this.portrait = p;
     return p;
+  }
+
+  /**
+   * Applies one just-stored event (timeline row `seq`) to the portrait in memory, as
+   * `loadPortrait` would replay it. Returns false when it could not (the cached portrait is
+   * dropped, so the next load rebuilds it from the saved row and the timeline).
+   */
+  private applyLive(seq: number, body: string, row: { type: string; name: string | null; message_id: string; order_at: number }, config: Partial<ProfileConfig>): boolean {
+    try {
+      if (!isAudienceEvent(row)) this.portrait = applyEvent(this.portrait ?? this.cachedPortrait(), { event: JSON.parse(body) as StoredEvent, orderAt: row.order_at }, config);
+      this.portraitSeq = seq;
+      return true;
+    } catch (err) {
+      console.warn('portrait: applying a stored event failed; the portrait is rebuilt from the timeline when next read', err);
+      this.portrait = undefined;
+      return false;
+    }
   }
 
   /** Saves the portrait (current as of `portraitSeq`) with the seq it reflects. */
