@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { payloadHash } from './payload-hash';
+import { prepareBatch } from './prepare-batch';
+import type { RequestFacts } from './ingest-types';
+
+const facts = (receivedAt: number): RequestFacts => ({
+  receivedAt,
+  userAgent: { bot: false, browser: { name: 'Chrome', version: '131.0.0.0' }, os: { name: 'Linux' } },
+  geo: { country: 'GB', city: 'London' },
+  gpc: true,
+  route: 'batch',
+});
+
+const event = (properties: Record<string, unknown>) => ({
+  type: 'track',
+  event: 'Product Viewed',
+  messageId: 'm-1',
+  anonymousId: 'a-1',
+  properties,
+  context: { page: { path: '/p/1' }, ip: '203.0.113.9' },
+  userAgent: 'ignored',
+});
+
+describe('prepareBatch: the payload hash', () => {
+  const tricky = { product_id: 'sku-1', price: 19.99, note: 'a $& b $` c $\' d "q" \\ é 😀 \u0000portrait-x', nested: { properties: 'x', list: [1, { a: null }] } };
+
+  it('hashes the client payload exactly as before (retries of events stored earlier still match)', () => {
+    const body = { batch: [event(tricky)], context: { library: { name: 'analytics-node' } }, integrations: { All: true }, sentAt: '2026-11-29T11:00:00.000Z' };
+    const [prepared] = prepareBatch(structuredClone(body), facts(Date.UTC(2026, 10, 29, 11, 0, 1))).events;
+    // The definition: [type, cleaned ids, the event without collector-set fields and sentAt, batch context, integrations].
+    const { userAgent: _ignored, ...client } = event(tricky);
+    const source = JSON.stringify(['track', { messageId: 'm-1', anonymousId: 'a-1' }, client, body.context, body.integrations]);
+    expect(prepared.hash).toBe(payloadHash(source));
+  });
+
+  it('a retry (other sentAt, later receipt) hashes the same; another payload under the same messageId does not', () => {
+    const first = prepareBatch({ batch: [event(tricky)], sentAt: '2026-11-29T11:00:00.000Z' }, facts(Date.UTC(2026, 10, 29, 11, 0, 1))).events[0];
+    const retry = prepareBatch({ batch: [event(tricky)], sentAt: '2026-11-29T12:00:00.000Z' }, facts(Date.UTC(2026, 10, 29, 12, 0, 1))).events[0];
+    const changed = prepareBatch({ batch: [event({ ...tricky, price: 18.99 })] }, facts(Date.UTC(2026, 10, 29, 12, 0, 1))).events[0];
+    expect(retry.hash).toBe(first.hash);
+    expect(changed.hash).not.toBe(first.hash);
+  });
+});
