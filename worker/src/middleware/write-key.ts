@@ -10,23 +10,33 @@ import { lookupKey, type KeyRecord } from '../storage/key-store';
  */
 export function presentedWriteKey(header: string | undefined, body: unknown): string | undefined {
   if (header) {
-    const [scheme, value] = header.trim().split(/\s+/, 2);
-    if (value && /^basic$/i.test(scheme)) {
-      let decoded: string;
-      try {
-        decoded = atob(value);
-      } catch {
-        throw new IngestError(401, 'invalid_authorization', 'The Basic credentials are not valid base64; send base64("WRITE_KEY:").');
-      }
-      const user = decoded.split(':')[0];
-      if (user) return user;
-    } else if (value && /^bearer$/i.test(scheme)) {
-      return value;
-    }
+    const key = header === lastHeader.header ? lastHeader.key : keyFromHeader(header);
+    if (key) return key;
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
   const key = (body as Record<string, unknown>).writeKey;
   return typeof key === 'string' && key !== '' ? key : undefined;
+}
+
+/** The Authorization header read last and the key it names: a site's clients send the same one on every request. */
+let lastHeader: { header: string | undefined; key: string | undefined } = { header: undefined, key: undefined };
+
+function keyFromHeader(header: string): string | undefined {
+  let key: string | undefined;
+  const [scheme, value] = header.trim().split(/\s+/, 2);
+  if (value && /^basic$/i.test(scheme)) {
+    let decoded: string;
+    try {
+      decoded = atob(value);
+    } catch {
+      throw new IngestError(401, 'invalid_authorization', 'The Basic credentials are not valid base64; send base64("WRITE_KEY:").');
+    }
+    key = decoded.split(':')[0] || undefined;
+  } else if (value && /^bearer$/i.test(scheme)) {
+    key = value;
+  }
+  lastHeader = { header, key };
+  return key;
 }
 
 /**
