@@ -6,10 +6,10 @@ import { IngestError } from './ingest-error';
  * streaming (chunked bodies, or a Content-Length that lies). Never parses anything.
  *
  * @example
- * const bytes = await readBodyCapped(request, request.headers.get('content-length'), LIMITS.batchBytes);
+ * const bytes = await readBodyCapped(request.body, request.headers.get('content-length'), LIMITS.batchBytes);
  */
 export async function readBodyCapped(
-  source: ReadableStream<Uint8Array> | Pick<Request, 'body' | 'arrayBuffer'> | null,
+  body: ReadableStream<Uint8Array> | null,
   contentLength: string | null,
   maxBytes: number,
 ): Promise<Uint8Array> {
@@ -18,13 +18,10 @@ export async function readBodyCapped(
     declared = Number(contentLength);
     if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(declared, maxBytes);
   }
-  const request = source !== null && !(source instanceof ReadableStream) ? source : undefined;
-  const body = request ? request.body : source;
   if (!body) return new Uint8Array(0);
   if (Number.isFinite(declared)) {
     // HTTP framing bounds the body by its Content-Length: one native read, then re-check.
-    // A request reads itself (no Response wrapped around its stream).
-    const bytes = new Uint8Array(await (request ?? new Response(body)).arrayBuffer());
+    const bytes = new Uint8Array(await new Response(body).arrayBuffer());
     if (bytes.byteLength > maxBytes) throw tooLarge(bytes.byteLength, maxBytes);
     return bytes;
   }

@@ -59,7 +59,7 @@ async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Pro
   let body: unknown;
   let bodyBytes = 0;
   try {
-    const bytes = await readBodyCapped(c.req.raw, c.req.header('content-length') ?? null, LIMITS.batchBytes);
+    const bytes = await readBodyCapped(c.req.raw.body, c.req.header('content-length') ?? null, LIMITS.batchBytes);
     bodyBytes = bytes.byteLength;
     body = parseJsonBody(bytes);
   } catch (err) {
