@@ -48,3 +48,39 @@ describe('sanitizeEvent', () => {
     for (const s of ['\u0001', '\ud800', 'a\\b', '\t']) expect(stringBytes(s, 1e9)).toBe(new TextEncoder().encode(JSON.stringify(s)).length);
   });
 });
+
+describe('sanitizeEvent without measuring', () => {
+  const inputs: Array<[string, unknown]> = [
+    ['plain', { a: 'short', b: [1, 2.5, null, true, { c: 'x' }], d: { e: { f: 1 } } }],
+    ['prototype key', JSON.parse('{"a":1,"__proto__":{"polluted":true},"b":{"constructor":1}}')],
+    ['too many keys', Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`k${i}`, i]))],
+    ['too deep', { a: { b: { c: { d: { e: 1 } } } } }],
+    ['long string', { a: 'toolongstring', b: ['x', 'abcdefgh'] }],
+    ['deep array', [[[[['x']]]]]],
+    ['100,000 levels', JSON.parse('['.repeat(100_000) + ']'.repeat(100_000))],
+  ];
+
+  it('gives the same value and counts as the measuring copy, for clean and unclean input alike', () => {
+    for (const [name, input] of inputs) {
+      const copied = sanitizeEvent(input, { ...limits, maxBytes: 1024 * 1024 });
+      const fast = sanitizeEvent(input, { ...limits, maxBytes: 1024 * 1024, measure: false });
+      expect(fast.ok, name).toBe(true);
+      expect(copied.ok, name).toBe(true);
+      if (!fast.ok || !copied.ok) continue;
+      expect(fast.value, name).toEqual(copied.value);
+      expect(fast.stats, name).toEqual(copied.stats);
+      // No prototype is ever reached, whichever path ran.
+      expect(({} as Record<string, unknown>).polluted, name).toBeUndefined();
+    }
+  });
+
+  it('uses clean input as it is (no second tree), and copies input that needs any change', () => {
+    const clean = inputs[0][1];
+    const r = sanitizeEvent(clean, { ...limits, measure: false });
+    expect(r.ok && r.value).toBe(clean);
+    for (const [name, input] of inputs.slice(1)) {
+      const r = sanitizeEvent(input, { ...limits, measure: false });
+      expect(r.ok && r.value, name).not.toBe(input);
+    }
+  });
+});

@@ -62,6 +62,11 @@ interface Frame {
  */
 export function sanitizeEvent(input: unknown, limits: SanitizeLimits = DEFAULT_SANITIZE_LIMITS): SanitizeResult {
   const stats: SanitizeStats = { droppedKeys: 0, cutDepth: 0, truncatedStrings: 0, unsafeKeys: 0 };
+  // Not measured (the caller knows it is small enough) and nothing to change: the input is
+  // its own copy (fresh from JSON.parse), so no second object tree is built.
+  if (limits.measure === false && isContainer(input) && withinLimits(input, 0, limits, { keys: limits.keys })) {
+    return { ok: true, value: input, bytes: 0, stats };
+  }
   if (!isContainer(input)) {
     const bytes = primitiveBytes(input, limits.maxBytes);
     if (bytes > limits.maxBytes) return { ok: false, bytes };
@@ -119,6 +124,37 @@ export function sanitizeEvent(input: unknown, limits: SanitizeLimits = DEFAULT_S
     if (dst && value !== undefined) put(dst, key, copyPrimitive(value, limits, stats));
   }
   return { ok: true, value: rootDst, bytes, stats };
+}
+
+/**
+ * Whether `container` (at `depth`) already satisfies everything the copy would enforce: no
+ * unsafe key, at most `budget.keys` keys in all, no container deeper than `limits.depth`,
+ * no string longer than `limits.stringLength`, no undefined or non-finite value. Recursion
+ * stops at `limits.depth`: anything deeper answers false at once.
+ */
+function withinLimits(container: unknown[] | Record<string, unknown>, depth: number, limits: SanitizeLimits, budget: { keys: number }): boolean {
+  if (Array.isArray(container)) {
+    for (let i = 0; i < container.length; i++) if (!valueWithinLimits(container[i], depth, limits, budget)) return false;
+    return true;
+  }
+  const keys = Object.keys(container);
+  budget.keys -= keys.length;
+  if (budget.keys < 0) return false;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
+    if (UNSAFE_KEYS.has(key) || !valueWithinLimits(container[key], depth, limits, budget)) return false;
+  }
+  return true;
+}
+
+function valueWithinLimits(v: unknown, depth: number, limits: SanitizeLimits, budget: { keys: number }): boolean {
+  switch (typeof v) {
+    case 'string': return v.length <= limits.stringLength;
+    case 'number': return Number.isFinite(v);
+    case 'undefined': return false;
+    case 'object': return v === null || (depth + 1 <= limits.depth && withinLimits(v as unknown[] | Record<string, unknown>, depth + 1, limits, budget));
+    default: return true;
+  }
 }
 
 function frameFor(src: unknown[] | Record<string, unknown>, dst: Frame['dst'], depth: number): Frame {
