@@ -187,4 +187,22 @@ describe('POST /v1/decide', () => {
     expect(report.allocation).toHaveLength(1);
     expect(report.method.uplift).toMatch(/Newcombe/);
   });
+
+  it('counts a goal reached in a later batch of its own (no promotion event in it)', async () => {
+    // A batch first, while the campaign does not exist yet: the isolate may then know the tenant's campaigns.
+    const anon = uid('later');
+    await ingest({ batch: [track(anon, { event: 'Product Viewed' })] });
+    const slot = uid('later').slice(0, 60);
+    const c = await create(campaign(slot));
+    const d: any = await (await decideFor(anon, [slot])).json();
+    expect(d.slots[slot].variant).toBe('hello');
+    const props = { promotion_id: c.id, creative: 'hello', position: slot, campaign_id: c.id, variant_id: 'hello', holdout: false };
+    const t0 = Date.now();
+    // A view and another event: the isolate now knows the tenant's campaigns, the new one included.
+    await ingest({ batch: [track(anon, { event: 'Promotion Viewed', properties: props, timestamp: new Date(t0).toISOString() }), track(anon, { event: 'Product Viewed' })] });
+    await reportWhen(c.id, (r) => r.arms[0].impressions === 1);
+    await ingest({ batch: [track(anon, { event: 'Order Completed', properties: { order_id: uid('o'), total: 20 }, timestamp: new Date(t0 + 2000).toISOString() })] });
+    const report = await reportWhen(c.id, (r) => r.arms[0].conversions === 1);
+    expect(report.arms[0]).toMatchObject({ impressions: 1, conversions: 1 });
+  });
 });

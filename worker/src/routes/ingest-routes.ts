@@ -13,7 +13,7 @@ import { readBodyCapped } from '../ingest/read-body-capped';
 import { applyD1Migrations } from '../storage/apply-d1-migrations';
 import { ensureDevTenant } from '../storage/dev-tenant';
 import { bufferCounters, countRequest, recordIngestOutcome } from '../storage/ingest-log';
-import { recordCampaignEvents } from '../storage/campaign-store';
+import { campaignEventsMatter, recordCampaignEvents } from '../storage/campaign-store';
 import { lookupKey, type KeyRecord } from '../storage/key-store';
 import { storeEvents } from '../storage/profile-store';
 import { rejectSuppressed } from '../storage/suppression';
@@ -107,7 +107,8 @@ async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Pro
     throw new IngestError(503, 'storage_unavailable', 'Events could not be stored durably; nothing was acknowledged. Retry later.', STORAGE_RETRY_AFTER);
   }
   // Personalization bookkeeping (impressions, clicks, goal conversions), after the response.
-  background(c, recordCampaignEvents(env.DB, record.tenantId, prepared.events.filter((e) => outcomes.get(e.index) === 'accepted').map((e) => e.event)));
+  const storedEvents = prepared.events.filter((e) => outcomes.get(e.index) === 'accepted').map((e) => e.event);
+  if (campaignEventsMatter(record.tenantId, storedEvents)) background(c, recordCampaignEvents(env.DB, record.tenantId, storedEvents));
 
   let accepted = 0;
   let duplicates = 0;

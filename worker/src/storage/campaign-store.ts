@@ -88,6 +88,17 @@ export async function activeCampaigns(db: D1Database, tenantId: string, now = Da
   return campaigns;
 }
 
+/**
+ * Whether recordCampaignEvents has anything to do with these events: a promotion view or
+ * click, or goals that may count (campaigns active or paused, or not known: the isolate's
+ * list is missing or stale). Ingest skips the bookkeeping for a tenant without campaigns.
+ */
+export function campaignEventsMatter(tenantId: string, events: CampaignEventInput[], now = Date.now()): boolean {
+  const hit = goalCache.get(tenantId);
+  if (!hit || now - hit.at >= CACHE_MS || hit.campaigns.length > 0) return true;
+  return events.some((e) => e.type === 'track' && (e.event === 'Promotion Viewed' || e.event === 'Promotion Clicked'));
+}
+
 /** Campaigns whose goals still count (active or paused), cached per isolate: ingest reads this for every batch. */
 async function goalCampaigns(db: D1Database, tenantId: string, now = Date.now()): Promise<Campaign[]> {
   const hit = goalCache.get(tenantId);
