@@ -14,7 +14,7 @@ import { useE2E } from './support/use-e2e';
 
 type W = Window & { portrait: any };
 
-const NOTHING = { cookies: [], localStorage: [], indexedDB: [] };
+const NOTHING = { cookies: [], localStorage: [], sessionStorage: [], indexedDB: [] };
 
 /** Every request the context makes, other than loading the fixture page and the SDK script. */
 function recordOtherRequests(page: Page): string[] {
@@ -28,8 +28,8 @@ function recordOtherRequests(page: Page): string[] {
 }
 
 async function footprint(page: Page) {
-  const { cookies, localStorage, indexedDB } = await storageFootprint(page);
-  return { cookies, localStorage, indexedDB };
+  const { cookies, localStorage, sessionStorage, indexedDB } = await storageFootprint(page);
+  return { cookies, localStorage, sessionStorage, indexedDB };
 }
 
 describe('SDK consent (real Chromium, script tag with data-consent="required")', () => {
@@ -145,6 +145,7 @@ describe('SDK consent (real Chromium, script tag with data-consent="required")',
     const left = await footprint(page);
     expect(left.cookies).toEqual([]);
     expect(left.localStorage.filter((k) => !/consent/i.test(k))).toEqual([]);
+    expect(left.sessionStorage).toEqual([]);
     const text = JSON.stringify(await page.evaluate(() => ({ ...localStorage })));
     expect(text).not.toContain(anonymousId!);
     expect(text).not.toContain('user-9');

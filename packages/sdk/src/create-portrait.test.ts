@@ -140,7 +140,8 @@ describe('consent', () => {
     await p.flush();
     expect(c.events()).toHaveLength(5);
     expect(c.events()[0].context!.consent).toMatchObject({ mode: 'required', status: 'granted', source: 'api' });
-    expect(storedKeys().sort()).toEqual(['portrait.aid', 'portrait.consent']);
+    // The tab's id (sessionStorage) too, so that its next page shares this page's flush lease.
+    expect(storedKeys().sort()).toEqual(['portrait.aid', 'portrait.consent', 'session:portrait.tab']);
     // The grant lasts a reload.
     expect(start({ consent: 'required' }).consent.get().status).toBe('granted');
   });
@@ -390,7 +391,7 @@ describe('delivery', () => {
     expect(at.map((t) => Math.round((t - t0) / 1000))).toEqual([1, 3, 7]);
   });
 
-  it('abandons a request that gets no answer within 60 s and sends the batch again', async () => {
+  it('abandons a request that gets no answer within 30 s (plus 1 s per 4 KB of body) and sends the batch again', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
     // happy-dom times AbortSignal.timeout on its own clock: this one runs on the fake timers, like a browser's would.
     vi.spyOn(AbortSignal, 'timeout').mockImplementation((ms) => {
@@ -410,11 +411,11 @@ describe('delivery', () => {
     p.track('x');
     void p.flush();
     await sending;
-    await vi.advanceTimersByTimeAsync(59_000);
+    await vi.advanceTimersByTimeAsync(29_000);
     await settle();
     expect(c.fetch).toHaveBeenCalledTimes(1);
-    // Abandoned at 60 s, then sent again after the first retry wait (at most 1 s).
-    await vi.advanceTimersByTimeAsync(2_000);
+    // Abandoned at 30 s (and a few ms for this small body), then sent again after the first retry wait (at most 1 s).
+    await vi.advanceTimersByTimeAsync(2_500);
     await settle();
     expect(c.fetch).toHaveBeenCalledTimes(2);
     expect(c.events()).toEqual([expect.objectContaining({ type: 'track', event: 'x' })]);

@@ -115,7 +115,7 @@ export const createPortrait = (): Portrait => {
   };
 
   // Consent allows storage: write the events held in memory (now carrying the granted
-  // consent), persist the ids, pick up what earlier visits left.
+  // consent), persist the ids (the tab's for its next page), pick up what earlier visits left.
   const start = () => {
     if (started) return;
     started = 1;
@@ -123,6 +123,7 @@ export const createPortrait = (): Portrait => {
     Q._open();
     lsSet('aid', aid);
     lsSet('uid', uid!);
+    lsSet('tab', tab, 1);
     sched(o!.flushInterval);
   };
 
@@ -214,7 +215,7 @@ export const createPortrait = (): Portrait => {
     // the request itself is wrong (bad key, bad payload), so resending cannot help either.
     if (s && s != 408 && s != 429 && s < 500) {
       Q._remove(ks);
-      if (s > 299) return fail('http', 'rejected', { status: s, messageIds: ids }), true;
+      if (s > 299) return fail('http', 'rejected ' + s, { status: s, messageIds: ids }), true;
       attempt = until = 0;
       const rej: RejectedEvent[] = r._body?.rejected || [];
       const bad = rej.map((x) => ids[x.index]);
@@ -311,12 +312,11 @@ export const createPortrait = (): Portrait => {
       mode = o.consent && o.consent != 'optional' ? 'required' : 'optional';
       gpc = !!(navigator as { globalPrivacyControl?: boolean }).globalPrivacyControl;
       // The leases are held per browser tab, not per page: the next page of this tab is not
-      // held back by the lease its previous page took at unload (sessionStorage lives per tab).
-      try {
-        tab = sessionStorage.portraitTab ||= uuid();
-      } catch {
-        tab = uuid();
-      }
+      // held back by the lease its previous page took at unload. The id is read here and
+      // written (sessionStorage, this tab's own) by start(), so only with consent; a purge
+      // removes it. A tab duplicated from this one copies it: the two may
+      // then send the same events, which the collector stores once.
+      tab = lsGet('tab', 1) || uuid();
       aid = lsGet('aid') || uuid();
       uid = lsGet('uid');
       Q = createDurableQueue('portrait-' + o.writeKey, fail);

@@ -60,7 +60,8 @@ export const setOnline = (on: boolean) => Object.defineProperty(navigator, 'onLi
 export const databases = async () => (await indexedDB.databases()).map((d) => d.name);
 
 /** localStorage keys written by the SDK. */
-export const storedKeys = () => Object.keys(localStorage).filter((k) => k.startsWith('portrait.'));
+export const storedKeys = () =>
+  [...Object.keys(localStorage), ...Object.keys(sessionStorage).map((k) => 'session:' + k)].filter((k) => /^(session:)?portrait\./.test(k));
 
 /** Lets IndexedDB (setImmediate-driven in fake-indexeddb) and promise chains run. */
 export const settle = async (rounds = 20) => {
