@@ -31,6 +31,10 @@ describe('prepareBatch: the payload hash', () => {
     const { userAgent: _ignored, ...client } = event(tricky);
     const source = JSON.stringify(['track', { messageId: 'm-1', anonymousId: 'a-1' }, client, body.context, body.integrations]);
     expect(prepared.hash).toBe(payloadHash(source));
+    // A small body (bodyBytes within the event limit) takes the path that uses the parsed
+    // event as is instead of copying it: the same hash and the same stored event.
+    const small = prepareBatch(structuredClone(body), { ...facts(Date.UTC(2026, 10, 29, 11, 0, 1)), bodyBytes: 100 }).events[0];
+    expect(small).toEqual(prepared);
   });
 
   it('a retry (other sentAt, later receipt) hashes the same; another payload under the same messageId does not', () => {

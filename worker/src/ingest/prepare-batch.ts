@@ -19,6 +19,8 @@ const IGNORED_CONTEXT = ['ip', 'request_ip', 'userAgent', 'location'];
  * Turns a parsed request body into events ready to store, one verdict per event: a bad
  * event is rejected with its reason and never sinks the others. Throws `IngestError`
  * (400/413) only when the request itself is unusable (no batch, empty batch, too many).
+ * `body` is used up: with `facts.bodyBytes` small enough, its events become the prepared
+ * ones (not copied) and lose their per-attempt fields, so pass a fresh parse.
  *
  * @example
  * const prepared = prepareBatch(JSON.parse(body), { receivedAt: Date.now(), userAgent, gpc: false, route: 'batch' });

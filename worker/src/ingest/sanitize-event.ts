@@ -12,7 +12,9 @@ export interface SanitizeLimits {
   stringLength: number;
   /**
    * Measure the JSON size (default true). The caller may skip it when the whole request
-   * body is no larger than `maxBytes`, so no event in it can be.
+   * body is no larger than `maxBytes`, so no event in it can be. Then an input already
+   * within every limit is returned as is (not copied): pass data the caller owns, such as
+   * a fresh JSON.parse result, since later changes to it are changes to the result.
    */
   measure?: boolean;
 }
@@ -49,7 +51,8 @@ interface Frame {
 }
 
 /**
- * Copies one parsed event into fresh plain data while measuring its JSON size, without
+ * Copies one parsed event into fresh plain data (or, unmeasured and already within every
+ * limit, returns it as is: see `measure`) while measuring its JSON size, without
  * recursion (a 100,000-deep input cannot overflow the stack). Over `maxBytes` => not ok,
  * and the walk stops as soon as the limit is passed, so the work per event is bounded.
  * Otherwise: `__proto__` / `constructor` / `prototype` keys are dropped, keys past

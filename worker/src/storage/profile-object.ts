@@ -121,7 +121,9 @@ export class ProfileObject extends DurableObject<Env> {
   private readonly sql: SqlStorage;
   /**
    * The portrait as of timeline seq `portraitSeq` (in memory). Events stored later are
-   * applied when someone needs the portrait (`loadPortrait`), replayed from the timeline.
+   * applied as they are stored when it is current (ingest without segments or computed
+   * traits: `applyLive`), else when someone needs the portrait (`loadPortrait`), replayed
+   * from the timeline.
    */
   private portrait: Portrait | undefined;
   private portraitSeq = 0;
