@@ -80,12 +80,26 @@ if (process.env.SEED !== '0' && existsSync(seedScript) && existsSync(csv)) {
   });
 }
 
-// RFM scores against the demo workspace's own quintiles now, not at the next cron run.
+// RFM scores against the demo workspace's own quintiles now, not at the next cron run. Each
+// profile reaches the index a few seconds after its last event (the profile object's index
+// alarm), so the refresh is repeated until the number of buyers it sees stops growing.
 try {
-  const res = await fetch(`${host}/v1/insights/rfm/refresh`, { method: 'POST', headers: { authorization: 'Bearer sk_demo' } });
-  const body = await res.json();
-  if (res.ok) console.log(`portrait: RFM cut points from ${body.customers ?? body.buyers} buyers (${body.source})`);
-  else console.error(`portrait: RFM cut points not refreshed: ${body.error?.message ?? res.status}`);
+  let last = -1;
+  for (let round = 0; round < 20; round++) {
+    const res = await fetch(`${host}/v1/insights/rfm/refresh`, { method: 'POST', headers: { authorization: 'Bearer sk_demo' } });
+    const body = await res.json();
+    if (!res.ok) {
+      console.error(`portrait: RFM cut points not refreshed: ${body.error?.message ?? res.status}`);
+      break;
+    }
+    const buyers = body.customers ?? body.buyers;
+    if (buyers === last || round === 19) {
+      console.log(`portrait: RFM cut points from ${buyers} buyers (${body.source})`);
+      break;
+    }
+    last = buyers;
+    await new Promise((r) => setTimeout(r, 3_000));
+  }
 } catch (err) {
   console.error(`portrait: RFM cut points not refreshed: ${err.message}`);
 }
