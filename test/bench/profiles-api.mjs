@@ -10,7 +10,7 @@
  * requests, alternating between the two tenants (one to the small, one to the large), so
  * that both sizes meet the same machine noise:
  * - profile lookup: GET /v1/profiles/user_id:<id> (one Durable Object read) and email:<address> (index + object);
- * - list: GET /v1/profiles sorted by last_seen / revenue / orders, filtered by rfm_segment / min_orders, and page 2 by cursor;
+ * - list: GET /v1/profiles sorted by last_seen / revenue / orders, filtered by country / min_revenue, and page 2 by cursor;
  * - export: the whole index as NDJSON.
  * Keyset pages on indexed columns must not get slower with the number of profiles.
  * Budget: list p95 at 10,000 <= 2 x list p95 at 1,000 (a ratio within one run, measured
