@@ -314,8 +314,8 @@ export const createPortrait = (): Portrait => {
       // The leases are held per browser tab, not per page: the next page of this tab is not
       // held back by the lease its previous page took at unload. The id is read here and
       // written (sessionStorage, this tab's own) by start(), so only with consent; a purge
-      // removes it. A tab duplicated from this one copies it: the two may
-      // then send the same events, which the collector stores once.
+      // removes it. A tab duplicated from this one copies it: the two may then send the
+      // same events, which the collector stores once.
       tab = lsGet('tab', 1) || uuid();
       aid = lsGet('aid') || uuid();
       uid = lsGet('uid');

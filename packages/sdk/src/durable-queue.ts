@@ -50,8 +50,8 @@ export interface DurableQueue {
  * The SDK's event queue: a private IndexedDB store (`<dbName>` / `queue`, via
  * idb-keyval's `createStore`) shared by every tab of the site, mirrored in memory
  * for this tab's own events. When IndexedDB is missing or throws (private mode,
- * quota, a broken profile) it reports once through `onFail` (`onFail('storage', 'IndexedDB: <error>')`, the
- * shape of the SDK's error event) and keeps working from memory.
+ * quota, a broken profile) it reports once through `onFail` (as `onFail('storage',
+ * 'IndexedDB: <error>')`, the shape of the SDK's error event) and keeps working from memory.
  */
 export const createDurableQueue = (dbName: string, onFail: (kind: 'storage', message: string) => void): DurableQueue => {
   let mem: QueueEntry[] = [];

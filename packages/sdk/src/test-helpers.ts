@@ -49,8 +49,6 @@ export const freshBrowser = (): string => {
   setOnline(true);
   Object.defineProperty(navigator, 'globalPrivacyControl', { value: undefined, configurable: true });
   delete (window as { __tcfapi?: unknown }).__tcfapi;
-  // happy-dom's Request lacks `keepalive`; real browsers have it (the SDK uses sendBeacon otherwise).
-  if (!('keepalive' in Request.prototype)) Object.defineProperty(Request.prototype, 'keepalive', { get: () => false, configurable: true });
   return `wk_test_${++n}`;
 };
 
