@@ -130,13 +130,22 @@ export async function hasSegmentMembers(db: D1Database): Promise<boolean> {
   return membersTable;
 }
 
-function where(tenantId: string, f: ProfileFilter): { sql: string[]; args: unknown[] } {
+/**
+ * The WHERE terms of a list or scan ordered by `sortColumn`. Range filters (orders, revenue,
+ * last seen) and the RFM segment are written `+column`, which keeps SQLite from driving the
+ * query by their index: it would then sort every matching row of the tenant for each page
+ * (3.3 ms at 10,000 profiles against 0.4 ms at 1,000, and growing). Walking the sort
+ * column's index instead and filtering as it goes reads about limit / share-matching rows,
+ * whatever the tenant's size. A range on the sort column itself stays indexed.
+ */
+function where(tenantId: string, f: ProfileFilter, sortColumn = 'profile_id'): { sql: string[]; args: unknown[] } {
   const sql = ['tenant_id = ?'];
   const args: unknown[] = [tenantId];
   const add = (clause: string, ...values: unknown[]) => {
     sql.push(clause);
     args.push(...values);
   };
+  const col = (name: string) => (name === sortColumn ? name : `+${name}`);
   if (f.segmentId !== undefined) add('profile_id IN (SELECT profile_id FROM segment_members WHERE tenant_id = ? AND segment_id = ?)', tenantId, f.segmentId);
   if (f.q) {
     const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (m) => `\\${m}`)}%`;
@@ -144,14 +153,14 @@ function where(tenantId: string, f: ProfileFilter): { sql: string[]; args: unkno
   }
   if (f.email !== undefined) add('email = ?', f.email.trim().toLowerCase());
   if (f.userId !== undefined) add('user_id = ?', f.userId);
-  if (f.rfmSegment !== undefined) add('rfm_segment = ?', f.rfmSegment);
+  if (f.rfmSegment !== undefined) add(`${col('rfm_segment')} = ?`, f.rfmSegment);
   if (f.country !== undefined) add('country = ?', f.country);
-  if (f.minOrders !== undefined) add('orders >= ?', f.minOrders);
-  if (f.maxOrders !== undefined) add('orders <= ?', f.maxOrders);
-  if (f.minRevenue !== undefined) add('revenue >= ?', f.minRevenue);
-  if (f.maxRevenue !== undefined) add('revenue <= ?', f.maxRevenue);
-  if (f.seenAfter !== undefined) add('last_seen >= ?', f.seenAfter);
-  if (f.seenBefore !== undefined) add('last_seen < ?', f.seenBefore);
+  if (f.minOrders !== undefined) add(`${col('orders')} >= ?`, f.minOrders);
+  if (f.maxOrders !== undefined) add(`${col('orders')} <= ?`, f.maxOrders);
+  if (f.minRevenue !== undefined) add(`${col('revenue')} >= ?`, f.minRevenue);
+  if (f.maxRevenue !== undefined) add(`${col('revenue')} <= ?`, f.maxRevenue);
+  if (f.seenAfter !== undefined) add(`${col('last_seen')} >= ?`, f.seenAfter);
+  if (f.seenBefore !== undefined) add(`${col('last_seen')} < ?`, f.seenBefore);
   for (const t of f.traits ?? []) {
     // The key is a JSON path member: quoted, with quotes and backslashes escaped.
     const path = `$."${t.key.replace(/["\\]/g, (m) => `\\${m}`)}"`;
@@ -189,8 +198,8 @@ export async function listProfiles(
   filter: ProfileFilter,
   page: ListPage,
 ): Promise<{ items: ProfileListItem[]; next: { value: number; id: string } | null }> {
-  const w = where(tenantId, filter);
   const col = page.sort;
+  const w = where(tenantId, filter, col);
   const cmp = page.order === 'desc' ? '<' : '>';
   if (page.after) {
     w.sql.push(`(${col}, profile_id) ${cmp} (?, ?)`);
