@@ -39,6 +39,14 @@ export const OUTCOME_CODES: readonly EventOutcome[] = ['accepted', 'duplicate', 
  */
 export const PORTRAIT_SAVE_EVERY = 500;
 
+/** A timeline row as the portrait replays read it. */
+type ReplayRow = { body: string; order_at: number; type: string; name: string | null; message_id: string };
+
+/** One timeline row applied to a portrait, as every replay does: audience events are timeline only, never part of it. */
+function applyRow(p: Portrait, row: ReplayRow, config?: Partial<ProfileConfig>): Portrait {
+  return isAudienceEvent(row) ? p : applyEvent(p, { event: JSON.parse(row.body) as StoredEvent, orderAt: row.order_at }, config);
+}
+
 /** The lowest seq among rows just inserted (0 when none were). */
 function firstSeq(inserted: Map<string, number>): number {
   let first = 0;
@@ -189,7 +197,7 @@ export class ProfileObject extends DurableObject<Env> {
             this.portraitSeq = seq;
             changed = true;
           } else if (live) {
-            live = this.applyLive(seq, bodies[i], { type, name, message_id: messageId, order_at: orderAt }, config);
+            live = this.applyLive(seq, { body: bodies[i], type, name, message_id: messageId, order_at: orderAt }, config);
           }
           outcomes += '0';
         } else {
@@ -562,13 +570,12 @@ export class ProfileObject extends DurableObject<Env> {
   /** The current portrait: the cached one, with the events stored after it replayed in order. */
   private loadPortrait(config?: Partial<ProfileConfig>): Portrait {
     let p = this.cachedPortrait();
-    for (const row of this.sql.exec<{ seq: number; body: string; order_at: number; type: string; name: string | null; message_id: string }>(
+    for (const row of this.sql.exec<ReplayRow & { seq: number }>(
       'SELECT seq, body, order_at, type, name, message_id FROM events WHERE seq > ? ORDER BY seq',
       this.portraitSeq,
     )) {
       this.portraitSeq = row.seq;
-      if (isAudienceEvent(row)) continue; // timeline only, never part of the portrait
-      p = applyEvent(p, { event: JSON.parse(row.body) as StoredEvent, orderAt: row.order_at }, config);
+      p = applyRow(p, row, config);
     }
     this.portrait = p;
     return p;
@@ -579,9 +586,9 @@ export class ProfileObject extends DurableObject<Env> {
    * `loadPortrait` would replay it. Returns false when it could not (the cached portrait is
    * dropped, so the next load rebuilds it from the saved row and the timeline).
    */
-  private applyLive(seq: number, body: string, row: { type: string; name: string | null; message_id: string; order_at: number }, config: Partial<ProfileConfig>): boolean {
+  private applyLive(seq: number, row: ReplayRow, config: Partial<ProfileConfig>): boolean {
     try {
-      if (!isAudienceEvent(row)) this.portrait = applyEvent(this.portrait ?? this.cachedPortrait(), { event: JSON.parse(body) as StoredEvent, orderAt: row.order_at }, config);
+      this.portrait = applyRow(this.portrait ?? this.cachedPortrait(), row, config);
       this.portraitSeq = seq;
       return true;
     } catch (err) {
@@ -609,11 +616,8 @@ export class ProfileObject extends DurableObject<Env> {
   private rebuildPortrait(): void {
     const previous = this.loadPortrait();
     let p = emptyPortrait();
-    for (const row of this.sql.exec<{ body: string; order_at: number; type: string; name: string | null; message_id: string }>(
-      'SELECT body, order_at, type, name, message_id FROM events ORDER BY order_at, seq',
-    )) {
-      if (isAudienceEvent(row)) continue; // timeline only, never part of the portrait
-      p = applyEvent(p, { event: JSON.parse(row.body) as StoredEvent, orderAt: row.order_at });
+    for (const row of this.sql.exec<ReplayRow>('SELECT body, order_at, type, name, message_id FROM events ORDER BY order_at, seq')) {
+      p = applyRow(p, row);
     }
     this.audiences.afterRebuild(previous, p);
     this.portraitSeq = this.lastSeq();
