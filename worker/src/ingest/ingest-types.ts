@@ -62,6 +62,8 @@ export interface PreparedEvent {
   hash: string;
   /** Epoch ms that orders the event in the profile (receive time for implausible clocks). */
   orderAt: number;
+  /** Epoch ms the collector received it (`event.receivedAt` as a number). */
+  receivedAt: number;
   /** Profile keys this event says are the same person (anonymousId, alias previousId). */
   links: string[];
 }

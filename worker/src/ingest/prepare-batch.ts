@@ -254,7 +254,7 @@ function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: Sa
     if (stored.previousId !== userId) links.push(`user:${stored.previousId}`);
     if (stored.previousId !== anonymousId) links.push(`anon:${stored.previousId}`);
   }
-  return { kind: 'accepted', event: { index, profileKey, event: stored, hash, orderAt: time.orderAt, links } };
+  return { kind: 'accepted', event: { index, profileKey, event: stored, hash, orderAt: time.orderAt, receivedAt: facts.receivedAt, links } };
 }
 
 function reject(raw: unknown, index: number, reason: RejectReason, message: string): Verdict {

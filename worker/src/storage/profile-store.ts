@@ -136,15 +136,8 @@ export async function readProfileById(env: Env, tenantId: string, profileId: str
 function toIngestBatch(group: PreparedEvent[]): IngestBatch {
   const bodies: string[] = [];
   const meta: IngestMeta[] = [];
-  // Events of one request share their receive time: parsed once.
-  let receivedIso = '';
-  let receivedAt = NaN;
-  for (const { event, hash, orderAt, links } of group) {
+  for (const { event, hash, orderAt, receivedAt, links } of group) {
     bodies.push(JSON.stringify(event));
-    if (event.receivedAt !== receivedIso) {
-      receivedIso = event.receivedAt;
-      receivedAt = Date.parse(receivedIso);
-    }
     meta.push([event.messageId, hash, event.type, event.event ?? event.name ?? null, orderAt, receivedAt, links]);
   }
   return { meta: JSON.stringify(meta), bodies };
