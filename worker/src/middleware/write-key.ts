@@ -10,7 +10,7 @@ import { lookupKey, type KeyRecord } from '../storage/key-store';
  */
 export function presentedWriteKey(header: string | undefined, body: unknown): string | undefined {
   if (header) {
-    const key = header === lastHeader.header ? lastHeader.key : keyFromHeader(header);
+    const key = keyFromHeader(header);
     if (key) return key;
   }
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
@@ -18,11 +18,8 @@ export function presentedWriteKey(header: string | undefined, body: unknown): st
   return typeof key === 'string' && key !== '' ? key : undefined;
 }
 
-/** The Authorization header read last and the key it names: a site's clients send the same one on every request. */
-let lastHeader: { header: string | undefined; key: string | undefined } = { header: undefined, key: undefined };
-
+/** The key an Authorization header names (Basic user, or Bearer token), if any. */
 function keyFromHeader(header: string): string | undefined {
-  let key: string | undefined;
   const [scheme, value] = header.trim().split(/\s+/, 2);
   if (value && /^basic$/i.test(scheme)) {
     let decoded: string;
@@ -31,12 +28,10 @@ function keyFromHeader(header: string): string | undefined {
     } catch {
       throw new IngestError(401, 'invalid_authorization', 'The Basic credentials are not valid base64; send base64("WRITE_KEY:").');
     }
-    key = decoded.split(':')[0] || undefined;
-  } else if (value && /^bearer$/i.test(scheme)) {
-    key = value;
+    return decoded.split(':')[0] || undefined;
   }
-  lastHeader = { header, key };
-  return key;
+  if (value && /^bearer$/i.test(scheme)) return value;
+  return undefined;
 }
 
 /**
