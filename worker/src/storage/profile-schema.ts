@@ -6,8 +6,12 @@ export const PROFILE_SCHEMA: readonly string[] = [
   // tenant_id, profile_key, created_at, forward_to (set once merged into another profile).
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
   // The timeline. message_id is unique: it is the dedupe record for as long as the event is kept.
+  // seq is the rowid (max + 1, no AUTOINCREMENT: that costs a sqlite_sequence update per
+  // insert). A seq is never reused while the profile lives: rows are only deleted all at once,
+  // when the profile is merged away (it forwards from then on) or erased (storage wiped).
+  // Objects created before this keep their AUTOINCREMENT table; both number rows the same way.
   `CREATE TABLE IF NOT EXISTS events (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     message_id TEXT NOT NULL UNIQUE,
     hash TEXT NOT NULL,
     type TEXT NOT NULL,
