@@ -8,10 +8,14 @@ const decoder = new TextDecoder('utf-8');
  * before anything copies the data, so nothing here can reach a prototype.
  */
 export function parseJsonBody(bytes: Uint8Array): unknown {
-  if (bytes.byteLength === 0) {
+  return parseJsonText(bytes.byteLength === 0 ? '' : decoder.decode(bytes));
+}
+
+/** `parseJsonBody` for a body already decoded to text. */
+export function parseJsonText(text: string): unknown {
+  if (text.length === 0) {
     throw new IngestError(400, 'empty_body', 'Request body is empty; send a JSON event or a {"batch": [...]} object.');
   }
-  const text = decoder.decode(bytes);
   try {
     return JSON.parse(text);
   } catch (err) {

@@ -5,11 +5,11 @@ import { visitorCors, visitorPreflight } from '../middleware/visitor-cors';
 import { authorizeWriteKey, presentedWriteKey } from '../middleware/write-key';
 import { IngestError } from '../ingest/ingest-error';
 import type { GeoInfo, PreparedBatch, RejectedDetail } from '../ingest/ingest-types';
-import { parseJsonBody } from '../ingest/parse-json-body';
+import { parseJsonText } from '../ingest/parse-json-body';
 import { parseUserAgent } from '../ingest/parse-user-agent';
 import { prepareBatch } from '../ingest/prepare-batch';
 import { RateLimiter, rateLimitsFrom } from '../ingest/rate-limiter';
-import { readBodyCapped } from '../ingest/read-body-capped';
+import { readTextCapped } from '../ingest/read-body-capped';
 import { applyD1Migrations } from '../storage/apply-d1-migrations';
 import { ensureDevTenant } from '../storage/dev-tenant';
 import { bufferCounters, countRequest, recordIngestOutcome } from '../storage/ingest-log';
@@ -59,9 +59,9 @@ async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Pro
   let body: unknown;
   let bodyBytes = 0;
   try {
-    const bytes = await readBodyCapped(c.req.raw.body, c.req.header('content-length') ?? null, LIMITS.batchBytes);
-    bodyBytes = bytes.byteLength;
-    body = parseJsonBody(bytes);
+    const read = await readTextCapped(c.req.raw, LIMITS.batchBytes);
+    bodyBytes = read.bytes;
+    body = parseJsonText(read.text);
   } catch (err) {
     if (err instanceof IngestError && headerKey) background(c, countForKey(env.DB, headerKey, `request:${err.code}`));
     throw err;
