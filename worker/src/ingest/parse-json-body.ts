@@ -1,18 +1,12 @@
 import { IngestError } from './ingest-error';
 
-const decoder = new TextDecoder('utf-8');
-
 /**
- * Decodes and parses a JSON request body. `JSON.parse` defines `__proto__` as a plain
- * own property (it never calls the prototype setter), and the sanitizer drops such keys
- * before anything copies the data, so nothing here can reach a prototype.
+ * Parses a JSON request body, read as text by `readTextCapped`. `JSON.parse` defines
+ * `__proto__` as a plain own property (it never calls the prototype setter), and the
+ * sanitizer drops such keys before anything copies the data, so nothing here can reach a
+ * prototype.
  */
-export function parseJsonBody(bytes: Uint8Array): unknown {
-  return parseJsonText(bytes.byteLength === 0 ? '' : decoder.decode(bytes));
-}
-
-/** `parseJsonBody` for a body already decoded to text. */
-export function parseJsonText(text: string): unknown {
+export function parseJsonBody(text: string): unknown {
   if (text.length === 0) {
     throw new IngestError(400, 'empty_body', 'Request body is empty; send a JSON event or a {"batch": [...]} object.');
   }

@@ -5,7 +5,7 @@ import { authorizeWriteKey, presentedWriteKey } from '../middleware/write-key';
 import { IngestError } from '../ingest/ingest-error';
 import { takeToken } from '../middleware/marketer-rate-limit';
 import { parseJsonBody } from '../ingest/parse-json-body';
-import { readBodyCapped } from '../ingest/read-body-capped';
+import { readTextCapped } from '../ingest/read-body-capped';
 import type { Audience } from '../personalization/campaign-types';
 import { campaignVisitorId } from '../personalization/campaign-events';
 import { decide, type SlotDecision } from '../personalization/decide';
@@ -44,7 +44,7 @@ async function handleDecide(c: Context<AppEnv>): Promise<Response> {
   const now = Date.now();
   await applyD1Migrations(env.DB);
   await ensureDevTenant(env);
-  const body = parseJsonBody(await readBodyCapped(c.req.raw.body, c.req.header('content-length') ?? null, MAX_DECIDE_BYTES));
+  const body = parseJsonBody((await readTextCapped(c.req.raw, MAX_DECIDE_BYTES)).text);
   const parsed = parseDecideRequest(body);
   if (!parsed.ok) throw new IngestError(400, 'invalid_decide_request', `${parsed.error.field} ${parsed.error.message}.`);
   const req = parsed.value;

@@ -6,7 +6,7 @@ import { cleanId } from '../ingest/clean-id';
 import { isBlockedId } from '../ingest/blocked-ids';
 import { IngestError } from '../ingest/ingest-error';
 import { parseJsonBody } from '../ingest/parse-json-body';
-import { readBodyCapped } from '../ingest/read-body-capped';
+import { readTextCapped } from '../ingest/read-body-capped';
 import { takeToken } from '../middleware/marketer-rate-limit';
 import { applyD1Migrations } from '../storage/apply-d1-migrations';
 import { ensureDevTenant } from '../storage/dev-tenant';
@@ -54,7 +54,7 @@ export function eraseRoutes(registry: RouteRegistry<AppEnv>): Hono<AppEnv> {
       const env = c.env;
       await applyD1Migrations(env.DB);
       await ensureDevTenant(env);
-      const parsed = parseJsonBody(await readBodyCapped(c.req.raw.body, c.req.header('content-length') ?? null, MAX_BODY));
+      const parsed = parseJsonBody((await readTextCapped(c.req.raw, MAX_BODY)).text);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
         throw new IngestError(400, 'invalid_body', 'Send a JSON object: { "writeKey": "...", "anonymousId": "...", "messageId": "..." }.');
       }

@@ -5,7 +5,7 @@ import { visitorCors, visitorPreflight } from '../middleware/visitor-cors';
 import { authorizeWriteKey, presentedWriteKey } from '../middleware/write-key';
 import { IngestError } from '../ingest/ingest-error';
 import type { GeoInfo, PreparedBatch, RejectedDetail } from '../ingest/ingest-types';
-import { parseJsonText } from '../ingest/parse-json-body';
+import { parseJsonBody } from '../ingest/parse-json-body';
 import { parseUserAgent } from '../ingest/parse-user-agent';
 import { prepareBatch } from '../ingest/prepare-batch';
 import { RateLimiter, rateLimitsFrom } from '../ingest/rate-limiter';
@@ -61,7 +61,7 @@ async function handleIngest(c: Context<AppEnv>, route: EventType | 'batch'): Pro
   try {
     const read = await readTextCapped(c.req.raw, LIMITS.batchBytes);
     bodyBytes = read.bytes;
-    body = parseJsonText(read.text);
+    body = parseJsonBody(read.text);
   } catch (err) {
     if (err instanceof IngestError && headerKey) background(c, countForKey(env.DB, headerKey, `request:${err.code}`));
     throw err;
