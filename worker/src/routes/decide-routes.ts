@@ -5,7 +5,7 @@ import { authorizeWriteKey, presentedWriteKey } from '../middleware/write-key';
 import { IngestError } from '../ingest/ingest-error';
 import { takeToken } from '../middleware/marketer-rate-limit';
 import { parseJsonBody } from '../ingest/parse-json-body';
-import { readTextCapped } from '../ingest/read-body-capped';
+import { readTextCapped } from '../ingest/read-text-capped';
 import type { Audience } from '../personalization/campaign-types';
 import { campaignVisitorId } from '../personalization/campaign-events';
 import { decide, type SlotDecision } from '../personalization/decide';

@@ -6,7 +6,7 @@ import { cleanId } from '../ingest/clean-id';
 import { isBlockedId } from '../ingest/blocked-ids';
 import { IngestError } from '../ingest/ingest-error';
 import { parseJsonBody } from '../ingest/parse-json-body';
-import { readTextCapped } from '../ingest/read-body-capped';
+import { readTextCapped } from '../ingest/read-text-capped';
 import { takeToken } from '../middleware/marketer-rate-limit';
 import { applyD1Migrations } from '../storage/apply-d1-migrations';
 import { ensureDevTenant } from '../storage/dev-tenant';

@@ -9,7 +9,7 @@ import { parseJsonBody } from '../ingest/parse-json-body';
 import { parseUserAgent } from '../ingest/parse-user-agent';
 import { prepareBatch } from '../ingest/prepare-batch';
 import { RateLimiter, rateLimitsFrom } from '../ingest/rate-limiter';
-import { readTextCapped } from '../ingest/read-body-capped';
+import { readTextCapped } from '../ingest/read-text-capped';
 import { applyD1Migrations } from '../storage/apply-d1-migrations';
 import { ensureDevTenant } from '../storage/dev-tenant';
 import { bufferCounters, countRequest, recordIngestOutcome } from '../storage/ingest-log';
