@@ -155,6 +155,16 @@ describe("segments API", { timeout: 60_000 }, () => {
     expect(p.profile.portrait.events['Audience Entered']).toBeUndefined();
   });
 
+  it('applies an event stored with segments defined as a replay would: an audience event stays out of the portrait', async () => {
+    const t = await newTenant();
+    expect((await api(t, 'POST', '/v1/segments', { id: 'pros', name: 'Pros', rule: { field: 'traits.plan', op: 'eq', value: 'pro' } })).status).toBe(201);
+    const user = uid('u');
+    await send(t, [{ type: 'track', event: 'Audience Entered', userId: user, messageId: `audience:${user}`, properties: { audience_id: 'x' } }]);
+    const p = await profileOf(t, user);
+    expect(p.events.map((e: Json) => e.event)).toEqual(['Audience Entered']);
+    expect(p.profile.portrait.events['Audience Entered']).toBeUndefined();
+  });
+
   it('"Order Completed at least 2 times in the last 30 days": backfilled, then entered in real time', async () => {
     const t = await newTenant();
     const now = Date.now();

@@ -191,13 +191,15 @@ export class ProfileObject extends DurableObject<Env> {
         if (seq !== undefined) {
           inserted.delete(messageId);
           lastInserted = seq;
+          // Applied as every replay applies a row (applyRow: audience events stay out of the portrait).
+          const row = { body: bodies[i], type, name, message_id: messageId, order_at: orderAt };
           if (portrait) {
-            portrait = applyEvent(portrait, { event: JSON.parse(bodies[i]) as StoredEvent, orderAt }, config);
+            portrait = applyRow(portrait, row, config);
             this.portrait = portrait;
             this.portraitSeq = seq;
             changed = true;
           } else if (live) {
-            live = this.applyLive(seq, { body: bodies[i], type, name, message_id: messageId, order_at: orderAt }, config);
+            live = this.applyLive(seq, row, config);
           }
           outcomes += '0';
         } else {
