@@ -12,6 +12,12 @@ const campaignCache = new Map<string, { at: number; campaigns: Campaign[] }>();
 const goalCache = new Map<string, { at: number; campaigns: Campaign[] }>();
 const statsCache = new Map<string, { at: number; stats: Record<string, ArmStats> }>();
 
+/** The cache entry for `key` while it is younger than CACHE_MS, else undefined. */
+function fresh<T extends { at: number }>(cache: Map<string, T>, key: string, now: number): T | undefined {
+  const hit = cache.get(key);
+  return hit && now - hit.at < CACHE_MS ? hit : undefined;
+}
+
 interface CampaignRow {
   id: string;
   body: string;
@@ -77,8 +83,8 @@ export async function deleteCampaign(db: D1Database, tenantId: string, id: strin
 
 /** Active campaigns of the tenant (cached per isolate for a few seconds: the decision path reads this). */
 export async function activeCampaigns(db: D1Database, tenantId: string, now = Date.now()): Promise<Campaign[]> {
-  const hit = campaignCache.get(tenantId);
-  if (hit && now - hit.at < CACHE_MS) return hit.campaigns;
+  const hit = fresh(campaignCache, tenantId, now);
+  if (hit) return hit.campaigns;
   const { results } = await db
     .prepare("SELECT id, body, created_at, updated_at FROM campaigns WHERE tenant_id = ? AND status = 'active'")
     .bind(tenantId)
@@ -94,15 +100,15 @@ export async function activeCampaigns(db: D1Database, tenantId: string, now = Da
  * list is missing or stale). Ingest skips the bookkeeping for a tenant without campaigns.
  */
 export function campaignEventsMatter(tenantId: string, events: CampaignEventInput[], now = Date.now()): boolean {
-  const hit = goalCache.get(tenantId);
-  if (!hit || now - hit.at >= CACHE_MS || hit.campaigns.length > 0) return true;
+  const hit = fresh(goalCache, tenantId, now);
+  if (!hit || hit.campaigns.length > 0) return true;
   return events.some((e) => e.type === 'track' && (e.event === 'Promotion Viewed' || e.event === 'Promotion Clicked'));
 }
 
 /** Campaigns whose goals still count (active or paused), cached per isolate: ingest reads this for every batch. */
 async function goalCampaigns(db: D1Database, tenantId: string, now = Date.now()): Promise<Campaign[]> {
-  const hit = goalCache.get(tenantId);
-  if (hit && now - hit.at < CACHE_MS) return hit.campaigns;
+  const hit = fresh(goalCache, tenantId, now);
+  if (hit) return hit.campaigns;
   const { results } = await db
     .prepare("SELECT id, body, created_at, updated_at FROM campaigns WHERE tenant_id = ? AND status IN ('active', 'paused')")
     .bind(tenantId)
@@ -161,8 +167,8 @@ export async function saveAssignments(
 /** Per variant: visitors who saw it and visitors who converted (what Thompson sampling learns from). Cached a few seconds. */
 export async function armStats(db: D1Database, tenantId: string, campaignId: string, now = Date.now()): Promise<Record<string, ArmStats>> {
   const key = `${tenantId}|${campaignId}`;
-  const hit = statsCache.get(key);
-  if (hit && now - hit.at < CACHE_MS) return hit.stats;
+  const hit = fresh(statsCache, key, now);
+  if (hit) return hit.stats;
   const { results } = await db
     .prepare('SELECT arm, count(first_viewed_at) AS impressions, count(converted_at) AS conversions FROM campaign_visitors WHERE tenant_id = ? AND campaign_id = ? GROUP BY arm')
     .bind(tenantId, campaignId)
