@@ -8,8 +8,10 @@
  * with 20-event batches of ~1 KB events, fresh messageIds on every request, from returning
  * visitors (a pool of BENCH_VISITORS=50 anonymous ids, each a warm profile Durable Object),
  * in alternating 2 s rounds (BENCH_SECONDS=16 per route: 8 rounds of each).
- * Also reported, without a budget: batches that each create a new profile object (a new
- * SQLite database locally). Rate limits are off (one IP, one key).
+ * Also reported, without a budget: the CPU time per request of the worker's busiest thread
+ * (Linux /proc) on each route, which says what the ratio is made of, and batches that each
+ * create a new profile object (a new SQLite database locally). Rate limits are off (one IP,
+ * one key).
  * Budget: ingest req/s >= 0.5 x no-op req/s.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -17,6 +19,7 @@ import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFi
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { busiestThread, threadCpu } from './lib/thread-cpu.mjs';
 import { freePort } from './lib/wrangler-dev.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -74,6 +77,7 @@ function wrk(origin, path, seconds, script, visitors = VISITORS) {
   if (r.error) throw new Error(`wrk failed to run: ${r.error.message} (is the Debian wrk package installed?)`);
   const out = r.stdout + r.stderr;
   const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1]);
+  const requests = Number(/(\d+) requests in/.exec(out)?.[1]);
   const non2xx = Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0);
   const statuses = [...new Set([...out.matchAll(/^STATUS (\d+) (\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`))];
   const errors = [/Socket errors:.*/.exec(out)?.[0], ...statuses].filter(Boolean).join('; ');
@@ -84,7 +88,7 @@ function wrk(origin, path, seconds, script, visitors = VISITORS) {
   // A Lua error makes wrk fall back to plain GET / silently: refuse to report that.
   if (/\.lua:\d+:|PANIC|script error/i.test(out)) throw new Error(`wrk could not run the Lua script:\n${out.slice(0, 1000)}`);
   if (!Number.isFinite(rps)) throw new Error(`could not read wrk output:\n${out}`);
-  return { rps, non2xx, errors, p99 };
+  return { rps, requests, non2xx, errors, p99 };
 }
 
 export async function run() {
@@ -142,14 +146,26 @@ export async function run() {
       process.stderr.write(`probe POST /health: ${probe.status} ${await probe.text()}\n`);
     }
     // Warm-up: compile paths, create the visitors' profile objects, run the D1 migrations.
+    // The thread busiest meanwhile runs the worker's JavaScript (and its Durable Objects):
+    // its CPU per request on each route is reported beside the req/s.
+    const warmStart = threadCpu(child.pid);
     wrk(origin, '/v1/batch', 4, script);
-    // Alternate short runs so both routes see the same (noisy, shared) machine.
+    const workerThread = busiestThread(warmStart, threadCpu(child.pid))?.key;
     const rounds = Math.max(1, Math.round(DURATION / 2));
+    /** One wrk round, with the worker thread's CPU ms per request answered in it (NaN when unmeasurable). */
+    const round = (path) => {
+      const before = workerThread ? threadCpu(child.pid) : null;
+      const x = wrk(origin, path, DURATION / rounds, script);
+      const after = before ? threadCpu(child.pid) : null;
+      const ms = after && after[workerThread] !== undefined ? after[workerThread] - before[workerThread] : NaN;
+      return { ...x, cpuMs: ms / x.requests };
+    };
+    // Alternate short runs so both routes see the same (noisy, shared) machine.
     const noops = [];
     const ingests = [];
     for (let r = 0; r < rounds; r++) {
-      noops.push(wrk(origin, '/health', DURATION / rounds, script));
-      ingests.push(wrk(origin, '/v1/batch', DURATION / rounds, script));
+      noops.push(round('/health'));
+      ingests.push(round('/v1/batch'));
     }
     const sum = (runs) => ({
       rps: runs.reduce((a, x) => a + x.rps, 0) / runs.length,
@@ -157,6 +173,7 @@ export async function run() {
       errors: runs.map((x) => x.errors).filter(Boolean).join('; '),
       // The median round's p99 (one round's stall says little on a shared machine).
       p99: runs.map((x) => x.p99).sort((a, b) => a - b)[Math.floor(runs.length / 2)],
+      cpuMs: runs.reduce((a, x) => a + x.cpuMs * x.requests, 0) / runs.reduce((a, x) => a + x.requests, 0),
     });
     const noop = sum(noops);
     const ingest = sum(ingests);
@@ -176,6 +193,14 @@ export async function run() {
         budget: `>= ${BUDGET}`,
         ok: ratio >= BUDGET,
       },
+      ...(Number.isFinite(ingest.cpuMs) && Number.isFinite(noop.cpuMs)
+        ? [{
+          name: 'worker thread CPU per request (ingest, no-op)',
+          value: Number(ingest.cpuMs.toFixed(2)),
+          unit: `ms and ${noop.cpuMs.toFixed(2)} ms (ratio ${(noop.cpuMs / ingest.cpuMs).toFixed(3)}; ingest costs ${(ingest.cpuMs - noop.cpuMs).toFixed(2)} ms more, ${((ingest.cpuMs - noop.cpuMs) * 1000 / EVENTS_PER_BATCH).toFixed(0)} us per event)`,
+          ok: true,
+        }]
+        : []),
       { name: 'events stored per second', value: Math.round(ingest.rps * EVENTS_PER_BATCH), unit: 'events/s', ok: true },
       {
         name: 'ingest, a new visitor (new profile) per batch',
