@@ -240,6 +240,20 @@ describe('9. the same messageId twice', () => {
     expect(p.body.profile.conflicts).toBe(1);
     expect((await deadLetters('&reason=duplicate_conflict')).items.some((d) => d.messageId === ev.messageId)).toBe(true);
   });
+
+  it('a retry from another browser and network, its fields in another order, is the same payload: a duplicate', async () => {
+    const anon = uid('anon');
+    const ev = track(anon, { context: { page: { path: '/p/1' }, locale: 'en-GB' } });
+    expect((await ingest({ batch: [ev], sentAt: new Date().toISOString() })).body.accepted).toBe(1);
+    const reordered = Object.fromEntries(Object.entries({ ...ev, properties: { price: 10, product_id: 'p1' } }).reverse());
+    const retry = await ingest({ batch: [reordered], sentAt: new Date(Date.now() + 5000).toISOString() }, {
+      headers: { 'user-agent': 'Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0', 'sec-gpc': '1' },
+    });
+    expect(retry.body).toMatchObject({ accepted: 0, duplicates: 1, rejected: [] });
+    const p = await getProfile(`anonymous_id:${anon}`);
+    expect(p.body.profile.eventCount).toBe(1);
+    expect(p.body.profile.conflicts).toBe(0);
+  });
 });
 
 describe('9b. the same messageId twice in one batch', () => {
@@ -258,7 +272,7 @@ describe('9c. a resent batch with new events mixed in', () => {
     const anon = uid('anon');
     const old = Array.from({ length: 16 }, (_, i) => track(anon, { properties: { product_id: `old-${i}`, price: 1 } }));
     expect((await ingest({ batch: old })).body).toMatchObject({ accepted: 16, duplicates: 0 });
-    // New events at 0, 5, 13 (first statement of 14 rows) and 19 (second statement).
+    // New events at 0, 5, 13 (first statement of 16 rows) and 19 (second statement).
     const fresh = Array.from({ length: 4 }, (_, i) => track(anon, { properties: { product_id: `new-${i}`, price: 1 } }));
     const mixed = [fresh[0], ...old.slice(0, 4), fresh[1], ...old.slice(4, 11), fresh[2], ...old.slice(11), fresh[3]];
     expect(mixed).toHaveLength(20);

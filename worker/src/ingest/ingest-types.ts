@@ -58,8 +58,6 @@ export interface PreparedEvent {
   /** `user:<userId>` or `anon:<anonymousId>`: names the profile object. */
   profileKey: string;
   event: StoredEvent;
-  /** Hash of the client payload (retries match, a reused messageId does not). */
-  hash: string;
   /** Epoch ms that orders the event in the profile (receive time for implausible clocks). */
   orderAt: number;
   /** Epoch ms the collector received it (`event.receivedAt` as a number). */

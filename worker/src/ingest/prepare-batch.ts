@@ -219,16 +219,18 @@ function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: Sa
     if (!stored.traits && ctxTraits) stored.traits = ctxTraits;
   }
 
-  // Client payload as the hash sees it: ids cleaned, per-attempt fields left out.
+  // The client payload (a generated messageId derives from it): ids cleaned, per-attempt fields left out.
   const context: Record<string, unknown> = { ...(batch.batchContext ?? {}), ...(plainObject(ev.context) ? ev.context : {}) };
   const integrations = plainObject(ev.integrations) ? ev.integrations : batch.batchIntegrations;
   for (const key of IGNORED_TOP_LEVEL) delete ev[key];
   const sentAt = ev.sentAt ?? batch.batchSentAt;
   delete ev.sentAt;
-  const hashSource = JSON.stringify([type, ids, ev, batch.batchContext ?? null, integrations ?? null]);
-  const hash = payloadHash(hashSource);
-  stored.messageId = ids.messageId ?? `auto-${hash}`;
-  if (ids.messageId === undefined) flags.push('generated_messageId');
+  if (ids.messageId !== undefined) stored.messageId = ids.messageId;
+  else {
+    // Derived from the client payload, so a retry of the event gets the same one.
+    stored.messageId = `auto-${payloadHash(JSON.stringify([type, ids, ev, batch.batchContext ?? null, integrations ?? null]))}`;
+    flags.push('generated_messageId');
+  }
 
   const referrerSpam = spamReferrer(pageReferrer(context, stored.properties));
   if (facts.userAgent.bot) return { kind: 'discarded', reason: 'bot' };
@@ -254,7 +256,7 @@ function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: Sa
     if (stored.previousId !== userId) links.push(`user:${stored.previousId}`);
     if (stored.previousId !== anonymousId) links.push(`anon:${stored.previousId}`);
   }
-  return { kind: 'accepted', event: { index, profileKey, event: stored, hash, orderAt: time.orderAt, receivedAt: facts.receivedAt, links } };
+  return { kind: 'accepted', event: { index, profileKey, event: stored, orderAt: time.orderAt, receivedAt: facts.receivedAt, links } };
 }
 
 function reject(raw: unknown, index: number, reason: RejectReason, message: string): Verdict {

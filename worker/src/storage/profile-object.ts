@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { Env } from '../env';
 import type { PreparedEvent, StoredEvent } from '../ingest/ingest-types';
+import { samePayload } from '../ingest/same-payload';
 import { applyD1Migrations } from './apply-d1-migrations';
 import { applyEvent, emptyPortrait, viewPortrait, type Portrait, type PortraitView } from './portrait-seam';
 import type { ObjectErasure } from './erasure';
@@ -27,8 +28,8 @@ export interface IngestBatch {
   bodies: string[];
 }
 
-/** One event's row columns and the profile keys it links: [messageId, hash, type, name, orderAt, receivedAt, links]. */
-export type IngestMeta = [messageId: string, hash: string, type: string, name: string | null, orderAt: number, receivedAt: number, links: string[]];
+/** One event's row columns and the profile keys it links: [messageId, type, name, orderAt, receivedAt, links]. */
+export type IngestMeta = [messageId: string, type: string, name: string | null, orderAt: number, receivedAt: number, links: string[]];
 
 /** Outcome per event as one character each (`'0'` + index in this list), in the batch's order. */
 export const OUTCOME_CODES: readonly EventOutcome[] = ['accepted', 'duplicate', 'conflict'];
@@ -54,8 +55,15 @@ function firstSeq(inserted: Map<string, number>): number {
   return first;
 }
 
-/** `(?, ?, ?, ?, ?, ?, ?), ...` for 0..14 rows of the events insert (the SQL text is the prepared-statement cache key). */
-const ROW_PLACEHOLDERS = Array.from({ length: 15 }, (_, n) => Array.from({ length: n }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', '));
+/** Rows per events insert: 6 bound parameters each, and a statement binds at most 100. */
+const ROWS_PER_INSERT = 16;
+
+/**
+ * `(?, '', ?, ?, ?, ?, ?), ...` for 0..16 rows of the events insert (the SQL text is the
+ * prepared-statement cache key). The hash column is '' for new rows: a messageId seen again
+ * is told apart by comparing bodies (samePayload), not by a hash computed for every event.
+ */
+const ROW_PLACEHOLDERS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, n) => Array.from({ length: n }, () => "(?, '', ?, ?, ?, ?, ?)").join(', '));
 
 export type ProfileIngestResult =
   | { forwardedTo: string }
@@ -186,7 +194,7 @@ export class ProfileObject extends DurableObject<Env> {
       let live = deferred && this.portrait !== undefined && firstSeq(inserted) === this.portraitSeq + 1;
       let lastInserted = 0;
       for (let i = 0; i < events.length; i++) {
-        const [messageId, hash, type, name, orderAt, receivedAt, eventLinks] = events[i];
+        const [messageId, type, name, orderAt, receivedAt, eventLinks] = events[i];
         const seq = inserted.get(messageId);
         if (seq !== undefined) {
           inserted.delete(messageId);
@@ -203,10 +211,10 @@ export class ProfileObject extends DurableObject<Env> {
           }
           outcomes += '0';
         } else {
-          const existing = this.sql.exec<{ hash: string }>('SELECT hash FROM events WHERE message_id = ?', messageId).one();
-          if (existing.hash === hash) outcomes += '1';
+          const existing = this.sql.exec<{ body: string }>('SELECT body FROM events WHERE message_id = ?', messageId).one();
+          if (samePayload(existing.body, bodies[i])) outcomes += '1';
           else {
-            this.sql.exec('INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, ?, ?, ?)', messageId, hash, receivedAt, bodies[i]);
+            this.sql.exec("INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, '', ?, ?)", messageId, receivedAt, bodies[i]);
             outcomes += '2';
             continue;
           }
@@ -261,9 +269,9 @@ export class ProfileObject extends DurableObject<Env> {
     let moved = 0;
     this.ctx.storage.transactionSync(() => {
       for (const r of rows) {
-        const existing = this.sql.exec<{ hash: string }>('SELECT hash FROM events WHERE message_id = ?', r.message_id).toArray()[0];
+        const existing = this.sql.exec<{ body: string }>('SELECT body FROM events WHERE message_id = ?', r.message_id).toArray()[0];
         if (existing) {
-          if (existing.hash !== r.hash) {
+          if (!samePayload(existing.body, r.body)) {
             this.sql.exec('INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, ?, ?, ?)', r.message_id, r.hash, r.received_at, r.body);
           }
           continue;
@@ -475,13 +483,12 @@ export class ProfileObject extends DurableObject<Env> {
    */
   private insertEvents(events: IngestMeta[], bodies: string[]): Map<string, number> {
     const inserted = new Map<string, number>();
-    const perStatement = 14; // 7 parameters per row
-    for (let i = 0; i < events.length; i += perStatement) {
-      const n = Math.min(perStatement, events.length - i);
+    for (let i = 0; i < events.length; i += ROWS_PER_INSERT) {
+      const n = Math.min(ROWS_PER_INSERT, events.length - i);
       const args: SqlStorageValue[] = [];
       for (let j = i; j < i + n; j++) {
-        const [messageId, hash, type, name, orderAt, receivedAt] = events[j];
-        args.push(messageId, hash, type, name, orderAt, receivedAt, bodies[j]);
+        const [messageId, type, name, orderAt, receivedAt] = events[j];
+        args.push(messageId, type, name, orderAt, receivedAt, bodies[j]);
       }
       this.sql.exec(`INSERT INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES ${ROW_PLACEHOLDERS[n]} ON CONFLICT (message_id) DO NOTHING`, ...args);
       const { changes, last } = this.sql.exec<{ changes: number; last: number }>('SELECT changes() AS changes, last_insert_rowid() AS last').one();

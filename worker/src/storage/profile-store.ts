@@ -136,9 +136,9 @@ export async function readProfileById(env: Env, tenantId: string, profileId: str
 function toIngestBatch(group: PreparedEvent[]): IngestBatch {
   const bodies: string[] = [];
   const meta: IngestMeta[] = [];
-  for (const { event, hash, orderAt, receivedAt, links } of group) {
+  for (const { event, orderAt, receivedAt, links } of group) {
     bodies.push(JSON.stringify(event));
-    meta.push([event.messageId, hash, event.type, event.event ?? event.name ?? null, orderAt, receivedAt, links]);
+    meta.push([event.messageId, event.type, event.event ?? event.name ?? null, orderAt, receivedAt, links]);
   }
   return { meta: JSON.stringify(meta), bodies };
 }
