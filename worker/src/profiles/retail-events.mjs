@@ -76,13 +76,23 @@ export function parseRetailRow(line) {
   };
 }
 
-/** Reads every row with a customer (others are skipped, as the seed does). */
+/**
+ * Reads every row with a customer (others are skipped, as the seed does). A missing or
+ * unreadable file rejects with its path; it never leaves the caller waiting.
+ */
 export async function readRetailRows(file) {
   const rows = [];
-  const lines = createInterface({ input: createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
-  for await (const line of lines) {
-    const row = parseRetailRow(line);
-    if (row && row.customerId) rows.push(row);
+  const gunzip = createGunzip();
+  // pipe() does not forward a read error: without this a missing file would hang the reader.
+  const source = createReadStream(file).on('error', (err) => gunzip.destroy(err));
+  const lines = createInterface({ input: source.pipe(gunzip), crlfDelay: Infinity });
+  try {
+    for await (const line of lines) {
+      const row = parseRetailRow(line);
+      if (row && row.customerId) rows.push(row);
+    }
+  } catch (err) {
+    throw new Error(`Could not read the retail data set ${file}: ${err.message}`, { cause: err });
   }
   return rows;
 }
