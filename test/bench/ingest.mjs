@@ -196,7 +196,7 @@ export async function run() {
       ...(Number.isFinite(ingest.cpuMs) && Number.isFinite(noop.cpuMs)
         ? [{
           name: 'worker thread CPU per request (ingest, no-op)',
-          value: Number(ingest.cpuMs.toFixed(2)),
+          value: ingest.cpuMs.toFixed(2),
           unit: `ms and ${noop.cpuMs.toFixed(2)} ms (ratio ${(noop.cpuMs / ingest.cpuMs).toFixed(3)}; ingest costs ${(ingest.cpuMs - noop.cpuMs).toFixed(2)} ms more, ${((ingest.cpuMs - noop.cpuMs) * 1000 / EVENTS_PER_BATCH).toFixed(0)} us per event)`,
           ok: true,
         }]
