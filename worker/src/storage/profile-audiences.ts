@@ -124,8 +124,8 @@ export class ProfileAudiences {
     for (const e of change.events) {
       const stored: StoredEvent = { ...(e as unknown as StoredEvent), context: { library: { name: 'portrait-segments', version: String(defs.version) } }, receivedAt };
       this.sql.exec(
-        'INSERT OR IGNORE INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        stored.messageId, 'audience', 'track', stored.event ?? null, now, now, JSON.stringify(stored),
+        "INSERT OR IGNORE INTO events (message_id, hash, type, name, order_at, received_at, body) VALUES (?, '', ?, ?, ?, ?, ?)",
+        stored.messageId, 'track', stored.event ?? null, now, now, JSON.stringify(stored),
       );
     }
     this.setMeta('members_dirty', '1');

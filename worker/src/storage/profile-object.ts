@@ -58,11 +58,7 @@ function firstSeq(inserted: Map<string, number>): number {
 /** Rows per events insert: 6 bound parameters each, and a statement binds at most 100. */
 const ROWS_PER_INSERT = 16;
 
-/**
- * `(?, '', ?, ?, ?, ?, ?), ...` for 0..16 rows of the events insert (the SQL text is the
- * prepared-statement cache key). The hash column is '' for new rows: a messageId seen again
- * is told apart by comparing bodies (samePayload), not by a hash computed for every event.
- */
+/** `(?, '', ?, ?, ?, ?, ?), ...` for 0..16 rows of the events insert (the SQL text is the prepared-statement cache key). */
 const ROW_PLACEHOLDERS = Array.from({ length: ROWS_PER_INSERT + 1 }, (_, n) => Array.from({ length: n }, () => "(?, '', ?, ?, ?, ?, ?)").join(', '));
 
 export type ProfileIngestResult =
@@ -76,7 +72,6 @@ export type ProfileIngestResult =
 export interface ExportedRow {
   seq: number;
   message_id: string;
-  hash: string;
   type: string;
   name: string | null;
   order_at: number;
@@ -252,7 +247,7 @@ export class ProfileObject extends DurableObject<Env> {
     if (!forwardTo) this.setMeta('forward_to', targetKey);
     const rows = this.sql
       .exec<Record<string, SqlStorageValue>>(
-        'SELECT seq, message_id, hash, type, name, order_at, received_at, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
+        'SELECT seq, message_id, type, name, order_at, received_at, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
         afterSeq, limit,
       )
       .toArray() as unknown as ExportedRow[];
@@ -272,13 +267,13 @@ export class ProfileObject extends DurableObject<Env> {
         const existing = this.sql.exec<{ body: string }>('SELECT body FROM events WHERE message_id = ?', r.message_id).toArray()[0];
         if (existing) {
           if (!samePayload(existing.body, r.body)) {
-            this.sql.exec('INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, ?, ?, ?)', r.message_id, r.hash, r.received_at, r.body);
+            this.sql.exec("INSERT INTO conflicts (message_id, hash, received_at, body) VALUES (?, '', ?, ?)", r.message_id, r.received_at, r.body);
           }
           continue;
         }
         this.sql.exec(
-          'INSERT INTO events (message_id, hash, type, name, order_at, received_at, body, moved_from) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-          r.message_id, r.hash, r.type, r.name, r.order_at, r.received_at, r.body, fromKey,
+          "INSERT INTO events (message_id, hash, type, name, order_at, received_at, body, moved_from) VALUES (?, '', ?, ?, ?, ?, ?, ?)",
+          r.message_id, r.type, r.name, r.order_at, r.received_at, r.body, fromKey,
         );
         moved++;
       }

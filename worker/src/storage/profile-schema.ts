@@ -6,8 +6,9 @@ export const PROFILE_SCHEMA: readonly string[] = [
   // tenant_id, profile_key, created_at, forward_to (set once merged into another profile).
   `CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`,
   // The timeline. message_id is unique: it is the dedupe record for as long as the event is kept.
-  // hash: '' on rows stored since a repeated messageId is checked by comparing bodies
-  // (samePayload); older rows keep the payload hash they were stored with, now unused.
+  // hash: unused, always '' (a repeated messageId is checked by comparing bodies,
+  // samePayload); it stays because tables created earlier declare it NOT NULL, and their
+  // older rows keep the payload hash they were stored with.
   // seq is the rowid (max + 1, no AUTOINCREMENT: that costs a sqlite_sequence update per
   // insert). A seq is never reused while the profile lives: rows are only deleted all at once,
   // when the profile is merged away (it forwards from then on) or erased (storage wiped).
