@@ -219,15 +219,15 @@ function prepareOne(raw: unknown, index: number, facts: RequestFacts, limits: Sa
     if (!stored.traits && ctxTraits) stored.traits = ctxTraits;
   }
 
-  // The client payload (a generated messageId derives from it): ids cleaned, per-attempt fields left out.
   const context: Record<string, unknown> = { ...(batch.batchContext ?? {}), ...(plainObject(ev.context) ? ev.context : {}) };
   const integrations = plainObject(ev.integrations) ? ev.integrations : batch.batchIntegrations;
-  for (const key of IGNORED_TOP_LEVEL) delete ev[key];
   const sentAt = ev.sentAt ?? batch.batchSentAt;
-  delete ev.sentAt;
   if (ids.messageId !== undefined) stored.messageId = ids.messageId;
   else {
-    // Derived from the client payload, so a retry of the event gets the same one.
+    // Derived from the client payload (ids cleaned, collector-set fields and sentAt left
+    // out), so a retry of the event gets the same one.
+    for (const key of IGNORED_TOP_LEVEL) delete ev[key];
+    delete ev.sentAt;
     stored.messageId = `auto-${payloadHash(JSON.stringify([type, ids, ev, batch.batchContext ?? null, integrations ?? null]))}`;
     flags.push('generated_messageId');
   }
