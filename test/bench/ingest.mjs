@@ -150,7 +150,7 @@ export async function run() {
     // its CPU per request on each route is reported beside the req/s.
     const warmStart = threadCpu(child.pid);
     wrk(origin, '/v1/batch', 4, script);
-    const workerThread = busiestThread(warmStart, threadCpu(child.pid))?.key;
+    const workerThread = busiestThread(warmStart, threadCpu(child.pid));
     const rounds = Math.max(1, Math.round(DURATION / 2));
     /** One wrk round, with the worker thread's CPU ms per request answered in it (NaN when unmeasurable). */
     const round = (path) => {

@@ -32,14 +32,15 @@ export function threadCpu(pgid) {
   return Object.keys(out).length ? out : null;
 }
 
-/** The thread that used the most CPU between two readings, and how much (ms). */
+/** The `pid/tid` of the thread that used the most CPU between two readings (null: none measured). */
 export function busiestThread(before, after) {
-  let best = { key: null, ms: 0 };
+  let best = null;
+  let most = 0;
   for (const key of Object.keys(after ?? {})) {
     const ms = after[key] - (before?.[key] ?? 0);
-    if (ms > best.ms) best = { key, ms };
+    if (ms > most) [best, most] = [key, ms];
   }
-  return best.key ? best : null;
+  return best;
 }
 
 function statFields(path) {
